@@ -1,0 +1,78 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { BatonError } from '../common/errors.js';
+
+/** What an activity attempt knows about itself, as Temporal's `activity.Info`. */
+export interface ActivityInfo {
+  readonly activityType: string;
+  /** The activity's id within its workflow execution (its command sequence number). */
+  readonly activityId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: string;
+  readonly taskQueue: string;
+  /** Attempt number, starting at 1. */
+  readonly attempt: number;
+}
+
+/**
+ * The context of the running activity attempt, as Temporal's `Context.current()`.
+ * Reached from anywhere inside the attempt with {@link activityContext}.
+ */
+export class ActivityContext {
+  constructor(
+    readonly info: ActivityInfo,
+    /** Fires when the attempt times out, is cancelled, or its worker shuts down. */
+    readonly signal: AbortSignal,
+    private readonly lastDetails: unknown,
+    private readonly onHeartbeat: (details: unknown) => void,
+  ) {}
+
+  get attempt(): number {
+    return this.info.attempt;
+  }
+
+  get workflowId(): string {
+    return this.info.workflowId;
+  }
+
+  get activityType(): string {
+    return this.info.activityType;
+  }
+
+  /** Details of the last heartbeat of an earlier attempt (undefined on a first attempt). */
+  get heartbeatDetails(): unknown {
+    return this.lastDetails;
+  }
+
+  /**
+   * Tells the worker the attempt is alive, resetting its heartbeat timeout, and records
+   * `details` (converted and stored) for the next attempt to resume from.
+   */
+  heartbeat(details?: unknown): void {
+    this.onHeartbeat(details);
+  }
+}
+
+const storage = new AsyncLocalStorage<ActivityContext>();
+
+/** Runs `fn` with `ctx` as the current activity context. */
+export function runInActivityContext<T>(ctx: ActivityContext, fn: () => T): T {
+  return storage.run(ctx, fn);
+}
+
+/**
+ * The context of the activity attempt this code runs in.
+ *
+ * @throws BatonError when called outside an activity.
+ * @example
+ * export async function download(url: string) {
+ *   const ctx = activityContext();
+ *   ctx.heartbeat({ bytes: 0 });
+ *   return fetch(url, { signal: ctx.signal });
+ * }
+ */
+export function activityContext(): ActivityContext {
+  const ctx = storage.getStore();
+  if (ctx === undefined) throw new BatonError('activityContext() called outside an activity attempt');
+  return ctx;
+}

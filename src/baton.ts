@@ -1,0 +1,75 @@
+import { Client } from './client/client.js';
+import { systemClock, type Clock } from './common/clock.js';
+import { DataConverter, type DataConverterOptions } from './common/converter.js';
+import { consoleLogger, type Logger } from './common/logger.js';
+import { DEFAULT_STORE_URL, openStore, type StoreOptions } from './store/open-store.js';
+import type { Store } from './store/types.js';
+import { Worker } from './worker/worker.js';
+import type { WorkerOptions } from './worker/options.js';
+
+/** Options of {@link Baton.open}. */
+export interface BatonOptions extends StoreOptions {
+  /** Payload limit and codec of the data converter. */
+  dataConverter?: DataConverterOptions;
+  /** Logger of the workers and of `ctx.logger`. @default warnings and errors to stderr */
+  logger?: Logger;
+  /** The clock of workers and client. @default the system clock */
+  clock?: Clock;
+}
+
+/**
+ * The engine: a store, a client, and the workers made from it.
+ *
+ * @example
+ * const baton = await Baton.open();                 // sqlite:./.baton/baton.db
+ * const worker = baton.worker({ taskQueue: 'capture', workflows: [capturePokemon], activities });
+ * const running = worker.run();
+ * console.log(await baton.client.execute(capturePokemon, { taskQueue: 'capture', args: [sacha(), mewtwo()] }));
+ * await baton.close();                              // shuts the workers down, closes the store
+ * await running;
+ */
+export class Baton {
+  readonly client: Client;
+  private readonly workers = new Set<Worker>();
+
+  private constructor(
+    readonly store: Store,
+    readonly converter: DataConverter,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.client = new Client({ store, converter, clock });
+  }
+
+  /**
+   * Opens the engine on a store URL.
+   *
+   * @param url - `sqlite:PATH` or `sqlite::memory:`. @default 'sqlite:./.baton/baton.db'
+   * @throws StoreError when the store cannot be opened; ValidationError for bad options.
+   */
+  static async open(url: string = DEFAULT_STORE_URL, options: BatonOptions = {}): Promise<Baton> {
+    const converter = new DataConverter(options.dataConverter);
+    const storeOptions: StoreOptions = {};
+    if (options.durability !== undefined) storeOptions.durability = options.durability;
+    if (options.busyTimeoutMs !== undefined) storeOptions.busyTimeoutMs = options.busyTimeoutMs;
+    const store = await openStore(url, storeOptions);
+    return new Baton(store, converter, options.clock ?? systemClock, options.logger ?? consoleLogger('warn'));
+  }
+
+  /** A worker on this engine's store; call `run()` to start it. @throws ValidationError for bad options. */
+  worker(options: WorkerOptions): Worker {
+    const worker = new Worker(
+      { store: this.store, converter: this.converter, clock: this.clock, logger: this.logger },
+      options,
+    );
+    this.workers.add(worker);
+    return worker;
+  }
+
+  /** Shuts down every worker made here (gracefully), then closes the client and the store. */
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.shutdown()));
+    this.client.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,157 @@
+import type { DataConverter } from '../common/converter.js';
+import { WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js';
+import { CancelledFailure, TerminatedFailure } from '../common/failures.js';
+import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { Clock } from '../common/clock.js';
+import type { ExecutionRecord, Store } from '../store/types.js';
+import type { CloseWaiter } from './close-waiter.js';
+
+/** An activity that has been scheduled and not closed, as `describe()` shows it. */
+export interface PendingActivityDescription {
+  activityId: string;
+  activityType: string;
+  /** The attempt running or about to run, starting at 1. */
+  attempt: number;
+  firstScheduledTime: Date;
+  /** When the current attempt may start. */
+  nextAttemptTime: Date;
+  /** The failure of the previous attempt. */
+  lastFailure: Error | undefined;
+  lastHeartbeatDetails: unknown;
+}
+
+/** What `describe()` returns, as Temporal's `WorkflowExecutionDescription`. */
+export interface WorkflowExecutionDescription {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: ExecutionStatus;
+  startTime: Date;
+  closeTime: Date | undefined;
+  historyLength: number;
+  pendingActivities: PendingActivityDescription[];
+  /** Set while the workflow task is blocked (non-determinism, a bug, an unknown type or activity). */
+  workflowTaskFailure: { attempt: number; message: string } | undefined;
+  /** Identity of the worker holding the execution's lease, if any. */
+  worker: string | undefined;
+}
+
+/** A saved event history, as `fetchHistory()` returns it (payloads as stored). */
+export interface WorkflowHistory {
+  workflowId: string;
+  runId: string;
+  events: HistoryEvent[];
+}
+
+/** What handles share with their client. */
+export interface HandleDeps {
+  store: Store;
+  converter: DataConverter;
+  clock: Clock;
+  waiter: CloseWaiter;
+}
+
+/**
+ * A handle on a workflow execution, as Temporal's `WorkflowHandle`. Made by `client.start()` (its
+ * run pinned) or `client.getHandle()` (the newest run of the workflowId unless a runId is given).
+ */
+export class WorkflowHandle<R = unknown> {
+  constructor(
+    private readonly deps: HandleDeps,
+    readonly workflowId: string,
+    /** The run this handle is pinned to; undefined: the newest run. */
+    readonly runId: string | undefined,
+  ) {}
+
+  /**
+   * Waits for the execution to close and returns its result.
+   *
+   * @throws WorkflowFailedError when it failed, was cancelled or terminated (the failure is the cause).
+   * @throws WorkflowNotFoundError when there is no such execution.
+   */
+  async result(): Promise<R> {
+    const record = await this.record();
+    const closed = await this.deps.waiter.wait(record.workflowId, record.runId);
+    const history = await this.deps.store.getHistory(closed.runId, closed.lastEventId);
+    const last = history[history.length - 1];
+    if (last === undefined)
+      throw new WorkflowNotFoundError(this.workflowId, closed.runId, 'close event missing');
+    const fail = (message: string, cause: unknown): never => {
+      throw new WorkflowFailedError(message, closed.workflowId, closed.runId, cause);
+    };
+    switch (last.eventType) {
+      case 'WorkflowExecutionCompleted':
+        return (last.payload === undefined ? undefined : this.deps.converter.fromPayload(last.payload)) as R;
+      case 'WorkflowExecutionFailed':
+        return fail('workflow execution failed', this.deps.converter.fromPayload(last.payload!));
+      case 'WorkflowExecutionCanceled':
+        return fail('workflow execution cancelled', new CancelledFailure('workflow execution cancelled'));
+      case 'WorkflowExecutionTerminated':
+        return fail('workflow execution terminated', new TerminatedFailure(last.attrs.reason));
+      default:
+        return fail(`unexpected close event ${last.eventType}`, undefined);
+    }
+  }
+
+  /** Status, timestamps, pending activities (attempt, last failure), a blocked task's error. */
+  async describe(): Promise<WorkflowExecutionDescription> {
+    const r = await this.record();
+    const decode = (p: Parameters<DataConverter['fromPayload']>[0] | undefined): unknown =>
+      p === undefined ? undefined : this.deps.converter.fromPayload(p);
+    const pending = await this.deps.store.getPendingActivities(r.runId);
+    return {
+      workflowId: r.workflowId,
+      runId: r.runId,
+      workflowType: r.workflowType,
+      taskQueue: r.taskQueue,
+      status: r.status,
+      startTime: new Date(r.startTimeMs),
+      closeTime: r.closeTimeMs === undefined ? undefined : new Date(r.closeTimeMs),
+      historyLength: r.lastEventId,
+      pendingActivities: pending.map((a) => ({
+        activityId: String(a.seq),
+        activityType: a.activityType,
+        attempt: a.attempt,
+        firstScheduledTime: new Date(a.firstScheduledMs),
+        nextAttemptTime: new Date(a.nextAttemptMs),
+        lastFailure: decode(a.lastFailure) as Error | undefined,
+        lastHeartbeatDetails: decode(a.heartbeatDetails),
+      })),
+      workflowTaskFailure:
+        r.taskError === undefined ? undefined : { attempt: r.taskAttempt, message: r.taskError },
+      worker: r.leaseOwner,
+    };
+  }
+
+  /** The event history, in order. */
+  async fetchHistory(): Promise<WorkflowHistory> {
+    const r = await this.record();
+    return { workflowId: r.workflowId, runId: r.runId, events: await this.deps.store.getHistory(r.runId) };
+  }
+
+  /**
+   * Requests cancellation: the workflow sees `CancelledFailure` at its next await, may clean up,
+   * and ends Canceled (or otherwise, as its code decides).
+   *
+   * @throws WorkflowNotFoundError when unknown or already closed.
+   */
+  async cancel(reason = 'cancelled by client'): Promise<void> {
+    await this.deps.store.requestCancel(this.workflowId, this.runId, reason, this.deps.clock.nowMs());
+  }
+
+  /**
+   * Terminates at once: `WorkflowExecutionTerminated` is appended, no workflow code runs again.
+   *
+   * @throws WorkflowNotFoundError when unknown or already closed.
+   */
+  async terminate(reason = 'terminated by client'): Promise<void> {
+    await this.deps.store.terminate(this.workflowId, this.runId, reason, this.deps.clock.nowMs());
+  }
+
+  private async record(): Promise<ExecutionRecord> {
+    const r = await this.deps.store.getExecution(this.workflowId, this.runId);
+    if (r === undefined) throw new WorkflowNotFoundError(this.workflowId, this.runId);
+    return r;
+  }
+}

@@ -1,0 +1,81 @@
+import { optionalDurationMs, type Duration } from './duration.js';
+import { ValidationError } from './errors.js';
+import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from './retry-policy.js';
+
+/**
+ * Options of an activity call, as Temporal's `ActivityOptions`. At least one of
+ * `startToCloseTimeout` and `scheduleToCloseTimeout` is required.
+ */
+export interface ActivityOptions {
+  /** Longest time one attempt may run; the attempt's `AbortSignal` fires and it is retried. */
+  startToCloseTimeout?: Duration;
+  /** Longest time for all attempts together; no attempt starts past it. */
+  scheduleToCloseTimeout?: Duration;
+  /** Longest time between two heartbeats of an attempt before it times out (HEARTBEAT). */
+  heartbeatTimeout?: Duration;
+  /** Retry policy of failed attempts. @default Temporal's: 1 s initial, ×2, 100 s cap, unlimited attempts */
+  retry?: RetryPolicy;
+  /**
+   * Task queue of the workers that run this activity. Unset: the activity runs in the worker that
+   * runs the workflow.
+   */
+  taskQueue?: string;
+}
+
+/** {@link ActivityOptions} resolved once into milliseconds (recorded in `ActivityTaskScheduled`). */
+export interface ResolvedActivityOptions {
+  readonly startToCloseTimeoutMs?: number;
+  readonly scheduleToCloseTimeoutMs?: number;
+  readonly heartbeatTimeoutMs?: number;
+  readonly retry: ResolvedRetryPolicy;
+  readonly taskQueue?: string;
+}
+
+/**
+ * Resolves and validates activity options.
+ *
+ * @throws ValidationError naming the field; when neither startToCloseTimeout nor
+ *   scheduleToCloseTimeout is set.
+ */
+export function resolveActivityOptions(options: ActivityOptions): ResolvedActivityOptions {
+  const startToCloseTimeoutMs = optionalDurationMs(options.startToCloseTimeout, 'startToCloseTimeout');
+  const scheduleToCloseTimeoutMs = optionalDurationMs(
+    options.scheduleToCloseTimeout,
+    'scheduleToCloseTimeout',
+  );
+  const heartbeatTimeoutMs = optionalDurationMs(options.heartbeatTimeout, 'heartbeatTimeout');
+  if (startToCloseTimeoutMs === undefined && scheduleToCloseTimeoutMs === undefined) {
+    throw new ValidationError(
+      'activity options: at least one of startToCloseTimeout and scheduleToCloseTimeout is required',
+    );
+  }
+  for (const [field, value] of [
+    ['startToCloseTimeout', startToCloseTimeoutMs],
+    ['scheduleToCloseTimeout', scheduleToCloseTimeoutMs],
+    ['heartbeatTimeout', heartbeatTimeoutMs],
+  ] as const) {
+    if (value === 0) throw new ValidationError(`${field}: expected a duration > 0`);
+  }
+  if (
+    options.taskQueue !== undefined &&
+    (typeof options.taskQueue !== 'string' || options.taskQueue === '')
+  ) {
+    throw new ValidationError('taskQueue: expected a non-empty string');
+  }
+  const resolved: {
+    -readonly [K in keyof ResolvedActivityOptions]: ResolvedActivityOptions[K];
+  } = { retry: resolveRetryPolicy(options.retry) };
+  if (startToCloseTimeoutMs !== undefined) resolved.startToCloseTimeoutMs = startToCloseTimeoutMs;
+  if (scheduleToCloseTimeoutMs !== undefined) resolved.scheduleToCloseTimeoutMs = scheduleToCloseTimeoutMs;
+  if (heartbeatTimeoutMs !== undefined) resolved.heartbeatTimeoutMs = heartbeatTimeoutMs;
+  if (options.taskQueue !== undefined) resolved.taskQueue = options.taskQueue;
+  return Object.freeze(resolved);
+}
+
+/** Merges per-call options over a proxy's defaults (the retry policy is merged field by field). */
+export function mergeActivityOptions(base: ActivityOptions, override: ActivityOptions): ActivityOptions {
+  const merged: ActivityOptions = { ...base, ...override };
+  if (base.retry !== undefined || override.retry !== undefined)
+    merged.retry = { ...base.retry, ...override.retry };
+  return merged;
+}

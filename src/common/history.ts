@@ -1,0 +1,75 @@
+import type { Payload } from './converter.js';
+import type { ResolvedActivityOptions } from './activity-options.js';
+import type { RetryState } from './failures.js';
+
+/**
+ * Event history: the append-only record of one workflow execution, with Temporal's event names.
+ * Event ids start at 1 (`WorkflowExecutionStarted`) and have no gaps. Each event carries small
+ * attributes (JSON) and at most one payload (arguments, a result or a failure), which went through
+ * the data converter and, when one is set, the payload codec.
+ */
+export interface EventAttributes {
+  WorkflowExecutionStarted: {
+    workflowType: string;
+    workflowId: string;
+    taskQueue: string;
+    attempt: number;
+    /** Seed of `ctx.random()` and `ctx.uuid()`. */
+    randomSeed: string;
+    /** History format written by this Baton; a later Baton reads every older format. */
+    historyVersion: number;
+    batonVersion: string;
+  };
+  ActivityTaskScheduled: { seq: number; activityType: string; options: ResolvedActivityOptions };
+  ActivityTaskStarted: { seq: number; scheduledEventId: number; attempt: number; identity: string };
+  ActivityTaskCompleted: { seq: number; scheduledEventId: number; startedEventId: number };
+  ActivityTaskFailed: {
+    seq: number;
+    scheduledEventId: number;
+    startedEventId: number;
+    retryState: RetryState;
+  };
+  ActivityTaskTimedOut: {
+    seq: number;
+    scheduledEventId: number;
+    startedEventId: number;
+    retryState: RetryState;
+  };
+  WorkflowExecutionCancelRequested: { reason: string };
+  WorkflowExecutionCompleted: Record<string, never>;
+  WorkflowExecutionFailed: Record<string, never>;
+  WorkflowExecutionCanceled: Record<string, never>;
+  WorkflowExecutionTerminated: { reason: string };
+}
+
+/** The name of a history event. */
+export type EventType = keyof EventAttributes;
+
+/** One history event as the store keeps it (payload still encoded). */
+export type HistoryEvent = {
+  [K in EventType]: {
+    eventId: number;
+    eventType: K;
+    /** Epoch milliseconds when the event was recorded. */
+    timeMs: number;
+    attrs: EventAttributes[K];
+    payload?: Payload | undefined;
+  };
+}[EventType];
+
+/** A history event of one type. */
+export type EventOf<K extends EventType> = Extract<HistoryEvent, { eventType: K }>;
+
+/** Version of the history format this Baton writes (recorded in `WorkflowExecutionStarted`). */
+export const HISTORY_VERSION = 1;
+
+/** Events that close an execution. */
+export const CLOSE_EVENT_TYPES: ReadonlySet<EventType> = new Set([
+  'WorkflowExecutionCompleted',
+  'WorkflowExecutionFailed',
+  'WorkflowExecutionCanceled',
+  'WorkflowExecutionTerminated',
+]);
+
+/** Status of a workflow execution, as Temporal's `WorkflowExecutionStatus`. */
+export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED';

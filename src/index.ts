@@ -1,0 +1,44 @@
+/**
+ * Baton: a durable workflow engine for TypeScript. Workflows as code on an embedded SQLite store.
+ * @packageDocumentation
+ */
+export { Baton, type BatonOptions } from './baton.js';
+export { Client, type StartOptions, type WorkflowRef } from './client/client.js';
+export {
+  WorkflowHandle,
+  type WorkflowExecutionDescription,
+  type PendingActivityDescription,
+  type WorkflowHistory,
+} from './client/handle.js';
+export { Worker } from './worker/worker.js';
+export type { WorkerOptions } from './worker/options.js';
+export type { WorkerHooks, ActivityAttemptEvent, ActivityRecordedEvent } from './worker/services.js';
+export { ActivityNotRegisteredError } from './worker/task-policy.js';
+export { defineWorkflow } from './runtime/definitions.js';
+export type {
+  WorkflowDefinition,
+  WorkflowFunction,
+  ActivityProxy,
+  ActivityStub,
+  ActivityInterface,
+  WorkflowArgs,
+  WorkflowResult,
+} from './runtime/definitions.js';
+export { WorkflowContext, type WorkflowInfo } from './runtime/context.js';
+export { activityContext, ActivityContext, type ActivityInfo } from './activity/context.js';
+export * from './common/failures.js';
+export * from './common/errors.js';
+export type { ActivityOptions } from './common/activity-options.js';
+export type { RetryPolicy } from './common/retry-policy.js';
+export type { Duration } from './common/duration.js';
+export {
+  DataConverter,
+  type DataConverterOptions,
+  type PayloadCodec,
+  type Payload,
+} from './common/converter.js';
+export type { HistoryEvent, EventType, ExecutionStatus } from './common/history.js';
+export { consoleLogger, silentLogger, type Logger, type LogLevel } from './common/logger.js';
+export type { Clock } from './common/clock.js';
+export { openStore, DEFAULT_STORE_URL, type StoreOptions } from './store/open-store.js';
+export type { Store, WorkflowIdReusePolicy, ListFilter, ExecutionRecord } from './store/types.js';

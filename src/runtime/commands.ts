@@ -1,0 +1,20 @@
+import type { ResolvedActivityOptions } from '../common/activity-options.js';
+import type { Payload } from '../common/converter.js';
+
+/**
+ * What workflow code asks the engine to do. The worker turns commands into history events and
+ * side effects, once the events are durable.
+ */
+export type Command =
+  | {
+      kind: 'scheduleActivity';
+      /** Sequence number, taken synchronously when the code made the call. */
+      seq: number;
+      activityType: string;
+      options: ResolvedActivityOptions;
+      /** The encoded argument list. */
+      payload: Payload;
+    }
+  | { kind: 'completeWorkflow'; payload: Payload }
+  | { kind: 'failWorkflow'; payload: Payload }
+  | { kind: 'cancelWorkflow' };

@@ -1,0 +1,99 @@
+import {
+  mergeActivityOptions,
+  resolveActivityOptions,
+  type ActivityOptions,
+} from '../common/activity-options.js';
+import type { Logger } from '../common/logger.js';
+import type { ActivityProxy } from './definitions.js';
+
+/** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
+export interface WorkflowInfo {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: string;
+  readonly taskQueue: string;
+  /** Attempt of this run, starting at 1. */
+  readonly attempt: number;
+  /** When the execution started (its `WorkflowExecutionStarted` event). */
+  readonly startTime: Date;
+}
+
+/** The engine side of the context: implemented by the replay state machine. */
+export interface ContextHost {
+  readonly info: WorkflowInfo;
+  readonly logger: Logger;
+  nowMs(): number;
+  random(): number;
+  uuid(): string;
+  scheduleActivity(activityType: string, args: unknown[], options: ActivityOptions): Promise<unknown>;
+}
+
+/**
+ * The workflow context: the only door from workflow code to the world. Every method is
+ * deterministic, so a replay of the same history makes the same decisions.
+ */
+export class WorkflowContext {
+  constructor(private readonly host: ContextHost) {}
+
+  /** This execution's ids, type, task queue, attempt and start time. */
+  get info(): WorkflowInfo {
+    return this.host.info;
+  }
+
+  /** A logger that is silent while the workflow replays its history. */
+  get logger(): Logger {
+    return this.host.logger;
+  }
+
+  /**
+   * Deterministic time: epoch milliseconds of the event being processed (the same on replay).
+   * Use it instead of `Date.now()`.
+   */
+  now(): number {
+    return this.host.nowMs();
+  }
+
+  /** Deterministic random number in [0, 1), seeded per execution. Use it instead of `Math.random()`. */
+  random(): number {
+    return this.host.random();
+  }
+
+  /** Deterministic UUID v4, drawn from {@link random}. */
+  uuid(): string {
+    return this.host.uuid();
+  }
+
+  /**
+   * Typed proxies for activities registered on the worker (or routed to `options.taskQueue`).
+   *
+   * @param options - defaults of every call; at least one of `startToCloseTimeout` and
+   *   `scheduleToCloseTimeout` is required.
+   * @throws ValidationError at once when the options are invalid.
+   * @example
+   * const act = ctx.activities<typeof activities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
+   * const paralyzed = await act.paralyze(pokemon);
+   * const weakened = await act.attack.withOptions({ startToCloseTimeout: '1m' })(paralyzed);
+   */
+  activities<A>(options: ActivityOptions): ActivityProxy<A> {
+    resolveActivityOptions(options);
+    const host = this.host;
+    const stubs = new Map<string, unknown>();
+    return new Proxy({} as ActivityProxy<A>, {
+      get(_target, prop) {
+        if (typeof prop !== 'string') return undefined;
+        let stub = stubs.get(prop);
+        if (stub === undefined) {
+          const call = (...args: unknown[]): Promise<unknown> => host.scheduleActivity(prop, args, options);
+          const withOptions = (override: ActivityOptions) => {
+            const merged = mergeActivityOptions(options, override);
+            resolveActivityOptions(merged);
+            return (...args: unknown[]): Promise<unknown> => host.scheduleActivity(prop, args, merged);
+          };
+          stub = Object.assign(call, { withOptions });
+          stubs.set(prop, stub);
+        }
+        return stub;
+      },
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from '../../common/errors.js';
+import { migration001 } from './migrations/001-initial.js';
+
+/** Numbered, append-only migrations of the SQLite schema. */
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [{ version: 1, sql: migration001 }];
+
+/** `PRAGMA application_id` of a Baton database: the bytes 'Batn'. */
+export const APPLICATION_ID = 0x4261746e;
+
+/**
+ * Brings the schema up to date in one IMMEDIATE transaction, so two processes migrating at once
+ * are safe. Refuses a file that is not a Baton database and a schema newer than this code.
+ *
+ * @throws StoreError naming the file and what is wrong.
+ */
+export function migrate(db: Database.Database, location: string): void {
+  const run = db.transaction(() => {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) {
+      const objects = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
+      if (appId !== 0 || objects.n > 0) {
+        throw new StoreError(
+          `${location} is not a Baton database (application_id ${appId}, ${objects.n} schema objects); refusing to use it`,
+        );
+      }
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)`);
+    }
+    const row = db.prepare(`SELECT max(version) AS v FROM schema_migrations`).get() as { v: number | null };
+    const current = row.v ?? 0;
+    const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    if (current > latest) {
+      throw new StoreError(
+        `${location} has schema version ${current}, newer than this Baton knows (${latest}); upgrade Baton`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare(`INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?, ?)`).run(
+        m.version,
+        Date.now(),
+      );
+    }
+  });
+  run.immediate();
+}

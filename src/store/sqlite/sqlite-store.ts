@@ -1,0 +1,331 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  StoreError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '../../common/errors.js';
+import type { HistoryEvent } from '../../common/history.js';
+import type {
+  ClaimedExecution,
+  ClaimRequest,
+  CreateExecutionRequest,
+  ExecutionRecord,
+  ExecutionWrite,
+  InboxRecord,
+  ListFilter,
+  PendingActivityRecord,
+  ReleaseRequest,
+  Store,
+  StoreNotice,
+} from '../types.js';
+import { GroupCommitter } from './group-commit.js';
+import { migrate } from './migrate.js';
+import { refuseStart } from '../reuse-policy.js';
+import {
+  eventParams,
+  toActivity,
+  toEvent,
+  toExecution,
+  toInbox,
+  type ActivityRow,
+  type EventRow,
+  type ExecutionRow,
+  type InboxRow,
+} from './rows.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /**
+   * `'normal'` (WAL, `synchronous=NORMAL`: a commit survives a killed process) or `'full'`
+   * (`synchronous=FULL`: every commit is fsynced and survives a power cut).
+   * @default 'normal'
+   */
+  durability?: 'normal' | 'full';
+  /** How long a connection waits for another process's write lock, in ms. @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store: one SQLite file (or `:memory:`), shared safely by several processes (WAL,
+ * busy timeout). Writes of many executions are group-committed.
+ *
+ * @throws StoreError when the path cannot be created or written, or the file is not a Baton
+ *   database.
+ */
+export class SqliteStore implements Store {
+  readonly url: string;
+  private readonly db: Database.Database;
+  private readonly st: Statements;
+  private readonly committer: GroupCommitter;
+  private readonly listeners = new Set<(notice: StoreNotice) => void>();
+  private readonly listCache = new Map<string, Database.Statement>();
+  private closed = false;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    const memory = path === ':memory:';
+    const location = memory ? 'sqlite::memory:' : resolve(path);
+    this.url = `sqlite:${memory ? ':memory:' : path}`;
+    this.db = openDatabase(path, location, memory, options);
+    this.st = prepareStatements(this.db);
+    this.committer = new GroupCommitter(this.db, this.st, (n) => this.emit(n));
+  }
+
+  async createExecution(req: CreateExecutionRequest): Promise<void> {
+    this.db
+      .transaction(() => {
+        const previous = this.st.latestByWorkflowId.get(req.workflowId) as ExecutionRow | undefined;
+        const verdict = refuseStart(req, previous === undefined ? undefined : toExecution(previous));
+        if (verdict === 'terminate' && previous !== undefined) {
+          this.terminateRow(previous, 'terminated by a new start (TERMINATE_IF_RUNNING)', req.nowMs);
+        } else if (verdict !== undefined && verdict !== 'terminate') {
+          throw verdict;
+        }
+        try {
+          this.st.insertExecution.run(
+            req.runId,
+            req.workflowId,
+            req.workflowType,
+            req.taskQueue,
+            req.nowMs,
+            req.nowMs,
+          );
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+            throw new WorkflowExecutionAlreadyStartedError(
+              `workflow execution already started: workflowId '${req.workflowId}' is running`,
+              req.workflowId,
+              req.workflowType,
+            );
+          }
+          throw err;
+        }
+        this.st.insertEvent.run(...eventParams(req.runId, req.startEvent));
+      })
+      .immediate();
+    this.emit({ kind: 'task', taskQueue: req.taskQueue });
+  }
+
+  async claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]> {
+    const params = {
+      workerId: req.workerId,
+      expiresAtMs: req.nowMs + req.leaseMs,
+      taskQueue: req.taskQueue,
+      nowMs: req.nowMs,
+      limit: req.limit,
+    };
+    return this.db
+      .transaction(() => {
+        const rows = this.st.claim.all(params) as ExecutionRow[];
+        if (req.includeBlocked && rows.length < req.limit) {
+          rows.push(
+            ...(this.st.claimBlocked.all({ ...params, limit: req.limit - rows.length }) as ExecutionRow[]),
+          );
+        }
+        return rows.map((row) => ({
+          execution: toExecution(row),
+          history: this.readHistory(row.run_id, 1),
+          pendingActivities: (this.st.pendingActivities.all(row.run_id) as ActivityRow[]).map(toActivity),
+          inbox: (this.st.inboxOfRun.all(row.run_id) as InboxRow[]).map(toInbox),
+        }));
+      })
+      .immediate();
+  }
+
+  commit(write: ExecutionWrite): Promise<void> {
+    return this.committer.enqueue(write);
+  }
+
+  async renewLeases(workerId: string, leaseMs: number, nowMs: number): Promise<number> {
+    return this.st.renew.run({ workerId, expiresAtMs: nowMs + leaseMs }).changes;
+  }
+
+  async release(req: ReleaseRequest): Promise<void> {
+    this.committer.flush();
+    this.db
+      .transaction(() => {
+        const r = this.st.release.run({
+          runId: req.runId,
+          workerId: req.workerId,
+          epoch: req.epoch,
+          readyAtMs: req.readyAtMs,
+          failed: req.taskError === undefined ? 0 : 1,
+          taskError: req.taskError ?? null,
+        });
+        if (r.changes === 1)
+          for (const seq of req.handedBack ?? []) this.st.markHandedBack.run(req.runId, seq);
+      })
+      .immediate();
+  }
+
+  async inboxFor(workerId: string): Promise<InboxRecord[]> {
+    return (this.st.inboxOfOwner.all(workerId) as InboxRow[]).map(toInbox);
+  }
+
+  async getExecution(workflowId: string, runId?: string): Promise<ExecutionRecord | undefined> {
+    const row = (
+      runId === undefined
+        ? this.st.latestByWorkflowId.get(workflowId)
+        : this.st.byWorkflowAndRun.get(workflowId, runId)
+    ) as ExecutionRow | undefined;
+    return row === undefined ? undefined : toExecution(row);
+  }
+
+  async getHistory(runId: string, fromEventId = 1): Promise<HistoryEvent[]> {
+    return this.readHistory(runId, fromEventId);
+  }
+
+  async getPendingActivities(runId: string): Promise<PendingActivityRecord[]> {
+    return (this.st.pendingActivities.all(runId) as ActivityRow[]).map(toActivity);
+  }
+
+  async listExecutions(filter: ListFilter): Promise<ExecutionRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [
+      ['status', filter.status],
+      ['workflow_type', filter.workflowType],
+      ['workflow_id', filter.workflowId],
+    ] as const) {
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY start_time_ms DESC, rowid DESC LIMIT ?`;
+    let stmt = this.listCache.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.listCache.set(sql, stmt);
+    }
+    return (stmt.all(...params, filter.limit ?? 100) as ExecutionRow[]).map(toExecution);
+  }
+
+  async requestCancel(
+    workflowId: string,
+    runId: string | undefined,
+    reason: string,
+    nowMs: number,
+  ): Promise<void> {
+    const row = this.db
+      .transaction(() => {
+        const r = this.runningRow(workflowId, runId);
+        this.st.insertInbox.run(r.run_id, 'cancel', JSON.stringify({ reason }), nowMs);
+        this.st.wakeUnowned.run(nowMs, r.run_id);
+        return r;
+      })
+      .immediate();
+    this.emit({ kind: 'inbox', runId: row.run_id });
+    this.emit({ kind: 'task', taskQueue: row.task_queue });
+  }
+
+  async terminate(
+    workflowId: string,
+    runId: string | undefined,
+    reason: string,
+    nowMs: number,
+  ): Promise<void> {
+    this.committer.flush();
+    const row = this.db
+      .transaction(() => this.terminateRow(this.runningRow(workflowId, runId), reason, nowMs))
+      .immediate();
+    this.emit({ kind: 'closed', runId: row.run_id, workflowId: row.workflow_id });
+  }
+
+  subscribe(listener: (notice: StoreNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.committer.flush();
+    this.closed = true;
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  private readHistory(runId: string, fromEventId: number): HistoryEvent[] {
+    return (this.st.history.all(runId, fromEventId) as EventRow[]).map(toEvent);
+  }
+
+  private runningRow(workflowId: string, runId: string | undefined): ExecutionRow {
+    const row = (
+      runId === undefined
+        ? this.st.latestByWorkflowId.get(workflowId)
+        : this.st.byWorkflowAndRun.get(workflowId, runId)
+    ) as ExecutionRow | undefined;
+    if (row === undefined) throw new WorkflowNotFoundError(workflowId, runId);
+    if (row.status !== 'RUNNING') {
+      throw new WorkflowNotFoundError(
+        workflowId,
+        row.run_id,
+        `workflow execution already closed (${row.status})`,
+      );
+    }
+    return row;
+  }
+
+  private terminateRow(row: ExecutionRow, reason: string, nowMs: number): ExecutionRow {
+    const eventId = row.last_event_id + 1;
+    const event: HistoryEvent = {
+      eventId,
+      eventType: 'WorkflowExecutionTerminated',
+      timeMs: nowMs,
+      attrs: { reason },
+    };
+    this.st.insertEvent.run(...eventParams(row.run_id, event));
+    this.st.terminate.run(nowMs, eventId, row.run_id);
+    this.st.deleteActivitiesOfRun.run(row.run_id);
+    this.st.deleteInboxOfRun.run(row.run_id);
+    return row;
+  }
+
+  private emit(notice: StoreNotice): void {
+    for (const listener of this.listeners) listener(notice);
+  }
+}
+
+function openDatabase(
+  path: string,
+  location: string,
+  memory: boolean,
+  options: SqliteStoreOptions,
+): Database.Database {
+  if (!memory) {
+    try {
+      mkdirSync(dirname(location), { recursive: true });
+    } catch (err) {
+      throw new StoreError(
+        `cannot create the folder of the SQLite store ${location}: ${(err as Error).message}`,
+        err,
+      );
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(memory ? ':memory:' : location, { timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (err) {
+    throw new StoreError(`cannot open the SQLite store ${location}: ${(err as Error).message}`, err);
+  }
+  try {
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    migrate(db, location);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreError) throw err;
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'SQLITE_NOTADB'
+        ? 'the file is not a SQLite database (so not a Baton database)'
+        : code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN'
+          ? 'the file or its folder is not writable'
+          : (err as Error).message;
+    throw new StoreError(`cannot use the SQLite store ${location}: ${why}`, err);
+  }
+}

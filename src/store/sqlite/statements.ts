@@ -1,0 +1,71 @@
+import type Database from 'better-sqlite3';
+
+/** A prepared statement. */
+export type Statement = Database.Statement<unknown[], unknown>;
+
+/** Every SQL statement of the SQLite store. */
+const SQL = {
+  insertExecution: `INSERT INTO executions (run_id, workflow_id, workflow_type, task_queue, status, start_time_ms, last_event_id, ready_at_ms)
+       VALUES (?, ?, ?, ?, 'RUNNING', ?, 1, ?)`,
+  latestByWorkflowId: `SELECT * FROM executions WHERE workflow_id = ? ORDER BY start_time_ms DESC, rowid DESC LIMIT 1`,
+  byRunId: `SELECT * FROM executions WHERE run_id = ?`,
+  byWorkflowAndRun: `SELECT * FROM executions WHERE workflow_id = ? AND run_id = ?`,
+  insertEvent: `INSERT INTO history_events (run_id, event_id, event_type, time_ms, attrs, payload) VALUES (?, ?, ?, ?, ?, ?)`,
+  history: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ? AND event_id >= ? ORDER BY event_id`,
+  claim: `UPDATE executions
+         SET lease_owner = @workerId, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
+       WHERE run_id IN (
+         SELECT run_id FROM executions
+          WHERE task_queue = @taskQueue AND status = 'RUNNING' AND ready_at_ms <= @nowMs
+            AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
+          ORDER BY ready_at_ms LIMIT @limit)
+       RETURNING *`,
+  claimBlocked: `UPDATE executions
+         SET lease_owner = @workerId, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
+       WHERE run_id IN (
+         SELECT run_id FROM executions
+          WHERE task_queue = @taskQueue AND status = 'RUNNING' AND task_error IS NOT NULL
+            AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
+          LIMIT @limit)
+       RETURNING *`,
+  pendingActivities: `SELECT * FROM pending_activities WHERE run_id = ? ORDER BY seq`,
+  inboxOfRun: `SELECT * FROM inbox WHERE run_id = ? ORDER BY id`,
+  inboxOfOwner: `SELECT i.* FROM inbox i JOIN executions e ON e.run_id = i.run_id WHERE e.lease_owner = ? ORDER BY i.id`,
+  advanceHead: `UPDATE executions SET last_event_id = @lastEventId
+       WHERE run_id = @runId AND lease_owner = @workerId AND lease_epoch = @epoch AND status = 'RUNNING'
+         AND last_event_id = @expectedLastEventId`,
+  checkLease: `SELECT 1 FROM executions WHERE run_id = ? AND lease_owner = ? AND lease_epoch = ? AND status = 'RUNNING'`,
+  clearTaskError: `UPDATE executions SET task_error = NULL, task_attempt = 0 WHERE run_id = ?`,
+  closeExecution: `UPDATE executions SET status = ?, close_time_ms = ?, lease_owner = NULL, lease_expires_at_ms = NULL,
+         ready_at_ms = NULL, lease_epoch = lease_epoch + 1 WHERE run_id = ?`,
+  upsertActivity: `INSERT INTO pending_activities (run_id, seq, activity_type, scheduled_event_id, attempt, first_scheduled_ms,
+         next_attempt_ms, last_failure, heartbeat_details, handed_back) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, seq) DO UPDATE SET attempt = excluded.attempt, next_attempt_ms = excluded.next_attempt_ms,
+         last_failure = excluded.last_failure, heartbeat_details = excluded.heartbeat_details,
+         handed_back = excluded.handed_back`,
+  deleteActivity: `DELETE FROM pending_activities WHERE run_id = ? AND seq = ?`,
+  deleteActivitiesOfRun: `DELETE FROM pending_activities WHERE run_id = ?`,
+  deleteInbox: `DELETE FROM inbox WHERE id = ?`,
+  deleteInboxOfRun: `DELETE FROM inbox WHERE run_id = ?`,
+  insertInbox: `INSERT INTO inbox (run_id, kind, attrs, accepted_at_ms) VALUES (?, ?, ?, ?)`,
+  wakeUnowned: `UPDATE executions SET ready_at_ms = ? WHERE run_id = ? AND lease_owner IS NULL`,
+  renew: `UPDATE executions SET lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
+       WHERE lease_owner = @workerId AND status = 'RUNNING'`,
+  release: `UPDATE executions SET lease_owner = NULL, lease_expires_at_ms = NULL, ready_at_ms = @readyAtMs,
+         task_attempt = task_attempt + @failed, task_error = coalesce(@taskError, task_error)
+       WHERE run_id = @runId AND lease_owner = @workerId AND lease_epoch = @epoch AND status = 'RUNNING'`,
+  markHandedBack: `UPDATE pending_activities SET handed_back = 1 WHERE run_id = ? AND seq = ?`,
+  terminate: `UPDATE executions SET status = 'TERMINATED', close_time_ms = ?, last_event_id = ?, lease_owner = NULL,
+         lease_expires_at_ms = NULL, ready_at_ms = NULL, lease_epoch = lease_epoch + 1
+       WHERE run_id = ? AND status = 'RUNNING'`,
+} as const;
+
+/** The prepared statements of one connection. */
+export type Statements = { readonly [K in keyof typeof SQL]: Statement };
+
+/** Prepares every statement once per connection. */
+export function prepareStatements(db: Database.Database): Statements {
+  const out: Record<string, Statement> = {};
+  for (const [name, sql] of Object.entries(SQL)) out[name] = db.prepare(sql);
+  return out as Statements;
+}

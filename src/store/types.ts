@@ -1,0 +1,167 @@
+import type { Payload } from '../common/converter.js';
+import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
+
+/**
+ * The Store interface: persistence of executions, their event histories, pending activities and
+ * inboxes. It knows nothing of workflow code. Every implementation (SQLite, PostgreSQL) passes the
+ * same conformance suite. Times are epoch milliseconds.
+ */
+
+/** Temporal's workflow id reuse policies. */
+export type WorkflowIdReusePolicy =
+  'ALLOW_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY' | 'REJECT_DUPLICATE' | 'TERMINATE_IF_RUNNING';
+
+/** A start: the execution row, its first event and a workflow task, written in one transaction. */
+export interface CreateExecutionRequest {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  taskQueue: string;
+  reusePolicy: WorkflowIdReusePolicy;
+  /** The `WorkflowExecutionStarted` event (event id 1). */
+  startEvent: HistoryEvent;
+  nowMs: number;
+}
+
+/** One execution as the store keeps it. */
+export interface ExecutionRecord {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: ExecutionStatus;
+  startTimeMs: number;
+  closeTimeMs: number | undefined;
+  lastEventId: number;
+  leaseOwner: string | undefined;
+  leaseEpoch: number;
+  leaseExpiresAtMs: number | undefined;
+  /** When its workflow task becomes claimable; undefined: no task. */
+  readyAtMs: number | undefined;
+  /** Failed attempts of the current workflow task, and the last one's error. */
+  taskAttempt: number;
+  taskError: string | undefined;
+}
+
+/** The durable state of an activity that has been scheduled and has not closed. */
+export interface PendingActivityRecord {
+  seq: number;
+  activityType: string;
+  scheduledEventId: number;
+  /** Attempt about to run or running, starting at 1. */
+  attempt: number;
+  firstScheduledMs: number;
+  /** When the current attempt may start (after its back-off). */
+  nextAttemptMs: number;
+  lastFailure: Payload | undefined;
+  heartbeatDetails: Payload | undefined;
+  /**
+   * True when a worker handed the execution back before this attempt started. Otherwise an
+   * attempt whose start time has passed may have run, and a new owner counts it as timed out.
+   */
+  handedBack: boolean;
+}
+
+/** A message to the owner of an execution, in accept order (`id` is a monotonic sequence). */
+export interface InboxRecord {
+  id: number;
+  runId: string;
+  kind: 'cancel';
+  attrs: Record<string, unknown>;
+  acceptedAtMs: number;
+}
+
+/** What a claim hands to a worker: everything needed to rebuild the execution. */
+export interface ClaimedExecution {
+  execution: ExecutionRecord;
+  history: HistoryEvent[];
+  pendingActivities: PendingActivityRecord[];
+  inbox: InboxRecord[];
+}
+
+/** Parameters of a claim. */
+export interface ClaimRequest {
+  taskQueue: string;
+  workerId: string;
+  leaseMs: number;
+  limit: number;
+  nowMs: number;
+  /** Also claim blocked executions whose retry time has not come (a new worker tries at once). */
+  includeBlocked: boolean;
+}
+
+/**
+ * Writes of one execution by its owner, applied atomically and fenced: they apply only if the
+ * owner and epoch still hold the lease and, when `events` is not empty, the history still ends at
+ * `expectedLastEventId`.
+ */
+export interface ExecutionWrite {
+  runId: string;
+  workflowId: string;
+  workerId: string;
+  epoch: number;
+  expectedLastEventId: number;
+  events: HistoryEvent[];
+  upsertActivities?: PendingActivityRecord[];
+  deleteActivities?: number[];
+  consumedInbox?: number[];
+  /** Closes the execution with this status (its close event is among `events`). */
+  close?: ExecutionStatus;
+  /** Clears the workflow task's error after a successful task. */
+  clearTaskError?: boolean;
+}
+
+/** A worker handing an execution back, or blocking its workflow task after a failure. */
+export interface ReleaseRequest {
+  runId: string;
+  /** Pending activities whose attempt had not started, to mark as handed back. */
+  handedBack?: number[];
+  workerId: string;
+  epoch: number;
+  readyAtMs: number;
+  /** The workflow task failed: count the attempt and record the error for `describe()`. */
+  taskError?: string;
+}
+
+/** Filters of {@link Store.listExecutions}. */
+export interface ListFilter {
+  status?: ExecutionStatus;
+  workflowType?: string;
+  workflowId?: string;
+  /** @default 100 */
+  limit?: number;
+}
+
+/** What a store announces to listeners in the same process, after the commit. */
+export type StoreNotice =
+  | { kind: 'task'; taskQueue: string }
+  | { kind: 'inbox'; runId: string }
+  | { kind: 'closed'; runId: string; workflowId: string };
+
+/** The Store interface. All methods may throw `StoreError`. */
+export interface Store {
+  /** The URL it was opened with. */
+  readonly url: string;
+  /** @throws WorkflowExecutionAlreadyStartedError when the reuse policy refuses the start. */
+  createExecution(req: CreateExecutionRequest): Promise<void>;
+  claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]>;
+  /** Group-committed with other writes of the same event-loop turn. @throws LeaseLostError when fenced. */
+  commit(write: ExecutionWrite): Promise<void>;
+  /** Extends every lease `workerId` holds; returns how many. */
+  renewLeases(workerId: string, leaseMs: number, nowMs: number): Promise<number>;
+  release(req: ReleaseRequest): Promise<void>;
+  /** Inbox rows of the executions `workerId` holds. */
+  inboxFor(workerId: string): Promise<InboxRecord[]>;
+  /** The newest run of `workflowId`, or that run. */
+  getExecution(workflowId: string, runId?: string): Promise<ExecutionRecord | undefined>;
+  getHistory(runId: string, fromEventId?: number): Promise<HistoryEvent[]>;
+  getPendingActivities(runId: string): Promise<PendingActivityRecord[]>;
+  listExecutions(filter: ListFilter): Promise<ExecutionRecord[]>;
+  /** Adds a cancel request to the inbox of a running execution. @throws WorkflowNotFoundError */
+  requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
+  /** Closes a running execution at once with `WorkflowExecutionTerminated`. @throws WorkflowNotFoundError */
+  terminate(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
+  /** Listens to notices from this process's writes; returns the unsubscribe function. */
+  subscribe(listener: (notice: StoreNotice) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,205 @@
+import { runAttempt } from '../activity/attempt.js';
+import type { Payload } from '../common/converter.js';
+import {
+  ApplicationFailure,
+  TimeoutFailure,
+  type BatonFailure,
+  type RetryState,
+} from '../common/failures.js';
+import { decideRetry } from '../common/retry-policy.js';
+import type { ExecutionWrite } from '../store/types.js';
+import { deadlineOf, type ActivityState } from './activity-state.js';
+import type { WorkerServices } from './services.js';
+
+/** The final outcome of an activity, handed to its execution to record. */
+export type ActivityOutcome =
+  | { state: ActivityState; eventType: 'ActivityTaskCompleted'; payload: Payload | undefined }
+  | {
+      state: ActivityState;
+      eventType: 'ActivityTaskFailed' | 'ActivityTaskTimedOut';
+      failure: BatonFailure;
+      retryState: RetryState;
+    };
+
+/** What the runner needs from the execution that owns the activities. */
+export interface ActivityOwner {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: string;
+  /** Builds a fenced write of the owner with no history events. */
+  bareWrite(): ExecutionWrite;
+  /** Commits a write; false when the lease was lost (the owner is gone). */
+  commit(write: ExecutionWrite): Promise<boolean>;
+  /** Hands a final outcome over to be recorded in the history. */
+  outcome(outcome: ActivityOutcome): void;
+}
+
+/**
+ * Runs the attempts of an execution's activities in this worker: waits out back-offs, applies the
+ * retry policy, keeps attempt numbers and heartbeat details durable before they matter.
+ */
+export class ActivityRunner {
+  constructor(
+    private readonly services: WorkerServices,
+    private readonly owner: ActivityOwner,
+  ) {}
+
+  /** Runs the current attempt at its start time. */
+  schedule(state: ActivityState): void {
+    const delayMs = state.record.nextAttemptMs - this.services.clock.nowMs();
+    if (delayMs <= 0) void this.run(state);
+    else state.cancelTimer = this.services.clock.setTimer(() => void this.run(state), delayMs);
+  }
+
+  /**
+   * Takes over an activity from an earlier owner. An attempt that may have started (its start
+   * time has passed and it was not handed back) counts as timed out (START_TO_CLOSE).
+   */
+  async recover(state: ActivityState): Promise<void> {
+    const now = this.services.clock.nowMs();
+    if (state.record.handedBack) {
+      state.record.handedBack = false;
+      if (!(await this.persist(state))) return;
+      this.schedule(state);
+    } else if (state.record.nextAttemptMs > now) {
+      this.schedule(state);
+    } else {
+      const failure = new TimeoutFailure(
+        `activity '${state.record.activityType}' attempt ${state.record.attempt} was lost with its worker`,
+        'START_TO_CLOSE',
+      );
+      await this.afterFailure(state, failure);
+    }
+  }
+
+  /** Stops an activity: its timer is cancelled, its attempt aborted, its outcome ignored. */
+  drop(state: ActivityState, reason: string): void {
+    state.dropped = true;
+    state.cancelTimer?.();
+    state.controller?.abort(new ApplicationFailure(reason, 'ActivityDropped'));
+  }
+
+  private async run(state: ActivityState): Promise<void> {
+    state.cancelTimer = undefined;
+    if (state.dropped || this.services.stopping) return;
+    const release = await this.services.acquireActivitySlot();
+    if (state.dropped || this.services.stopping) return release();
+    const fn = this.services.activities[state.record.activityType]!;
+    const { converter, clock } = this.services;
+    const record = state.record;
+    state.running = true;
+    state.controller = new AbortController();
+    const startMs = clock.nowMs();
+    const outcome = await runAttempt(fn, {
+      info: {
+        activityType: record.activityType,
+        activityId: String(record.seq),
+        workflowId: this.owner.workflowId,
+        runId: this.owner.runId,
+        workflowType: this.owner.workflowType,
+        taskQueue: this.services.taskQueue,
+        attempt: record.attempt,
+      },
+      args: converter.fromPayload<unknown[]>(state.args),
+      startToCloseTimeoutMs: state.options.startToCloseTimeoutMs,
+      heartbeatTimeoutMs: state.options.heartbeatTimeoutMs,
+      deadlineMs: deadlineOf(state),
+      lastHeartbeatDetails:
+        record.heartbeatDetails === undefined ? undefined : converter.fromPayload(record.heartbeatDetails),
+      onHeartbeat: (details) => this.heartbeat(state, details),
+      clock,
+      external: state.controller.signal,
+    });
+    release();
+    state.running = false;
+    state.controller = undefined;
+    if (state.dropped) return;
+    let failure: BatonFailure | undefined;
+    let payload: Payload | undefined;
+    if (outcome.ok) {
+      try {
+        payload = converter.toPayload(outcome.value, `result of activity '${record.activityType}'`);
+      } catch (err) {
+        failure = ApplicationFailure.create({
+          message: (err as Error).message,
+          type: (err as Error).name,
+          nonRetryable: true,
+        });
+      }
+    } else failure = outcome.failure;
+    this.report(state, startMs, failure);
+    if (failure === undefined) this.owner.outcome({ state, eventType: 'ActivityTaskCompleted', payload });
+    else await this.afterFailure(state, failure);
+  }
+
+  private report(state: ActivityState, startMs: number, failure: BatonFailure | undefined): void {
+    const hook = this.services.hooks.onActivityAttempt;
+    if (hook === undefined) return;
+    const event = {
+      workflowId: this.owner.workflowId,
+      runId: this.owner.runId,
+      activityType: state.record.activityType,
+      activityId: String(state.record.seq),
+      attempt: state.record.attempt,
+      elapsedMs: this.services.clock.nowMs() - startMs,
+    };
+    if (failure === undefined) hook({ ...event, outcome: 'completed' });
+    else
+      hook({
+        ...event,
+        outcome: failure instanceof TimeoutFailure ? 'timed out' : 'failed',
+        error: failure.message,
+      });
+  }
+
+  private async afterFailure(state: ActivityState, failure: BatonFailure): Promise<void> {
+    const now = this.services.clock.nowMs();
+    const decision = decideRetry(state.options.retry, state.record.attempt, failure, now, deadlineOf(state));
+    if (!decision.retry) {
+      const eventType = failure instanceof TimeoutFailure ? 'ActivityTaskTimedOut' : 'ActivityTaskFailed';
+      this.owner.outcome({ state, eventType, failure, retryState: decision.retryState });
+      return;
+    }
+    const record = state.record;
+    record.attempt += 1;
+    record.nextAttemptMs = now + decision.delayMs;
+    record.lastFailure = this.services.converter.toPayload(
+      failure,
+      `failure of activity '${record.activityType}'`,
+    );
+    if (await this.persist(state)) this.schedule(state);
+  }
+
+  private heartbeat(state: ActivityState, details: unknown): void {
+    try {
+      state.record.heartbeatDetails = this.services.converter.toPayload(
+        details,
+        `heartbeat details of activity '${state.record.activityType}'`,
+      );
+    } catch (err) {
+      this.services.logger.warn('heartbeat details dropped', { error: (err as Error).message });
+      return;
+    }
+    if (state.heartbeatWriting) {
+      state.heartbeatDirty = true;
+      return;
+    }
+    void this.writeHeartbeats(state);
+  }
+
+  private async writeHeartbeats(state: ActivityState): Promise<void> {
+    state.heartbeatWriting = true;
+    do {
+      state.heartbeatDirty = false;
+      if (!state.running || state.dropped) break;
+      if (!(await this.persist(state))) break;
+    } while (state.heartbeatDirty);
+    state.heartbeatWriting = false;
+  }
+
+  private persist(state: ActivityState): Promise<boolean> {
+    const write = this.owner.bareWrite();
+    write.upsertActivities = [{ ...state.record }];
+    return this.owner.commit(write);
+  }
+}

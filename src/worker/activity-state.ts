@@ -1,0 +1,46 @@
+import type { ResolvedActivityOptions } from '../common/activity-options.js';
+import type { Payload } from '../common/converter.js';
+import type { PendingActivityRecord } from '../store/types.js';
+
+/** The in-memory state of one pending activity of an execution held by this worker. */
+export interface ActivityState {
+  record: PendingActivityRecord;
+  options: ResolvedActivityOptions;
+  /** Encoded arguments, from its `ActivityTaskScheduled` event. */
+  args: Payload;
+  /** Aborts the running attempt (cancellation, lease loss, shutdown). */
+  controller: AbortController | undefined;
+  /** Cancels the timer of the next attempt. */
+  cancelTimer: (() => void) | undefined;
+  running: boolean;
+  /** Dropped: its outcome is ignored (the execution closed, was cancelled, or was lost). */
+  dropped: boolean;
+  /** Whether a heartbeat write is in flight / another is wanted after it. */
+  heartbeatWriting: boolean;
+  heartbeatDirty: boolean;
+}
+
+/** A fresh state for an activity whose record is known. */
+export function newActivityState(
+  record: PendingActivityRecord,
+  options: ResolvedActivityOptions,
+  args: Payload,
+): ActivityState {
+  return {
+    record,
+    options,
+    args,
+    controller: undefined,
+    cancelTimer: undefined,
+    running: false,
+    dropped: false,
+    heartbeatWriting: false,
+    heartbeatDirty: false,
+  };
+}
+
+/** The scheduleToClose deadline of an activity, if it has one. */
+export function deadlineOf(state: ActivityState): number | undefined {
+  const s2c = state.options.scheduleToCloseTimeoutMs;
+  return s2c === undefined ? undefined : state.record.firstScheduledMs + s2c;
+}

@@ -1,0 +1,392 @@
+import { LeaseLostError, WorkflowTypeNotRegisteredError } from '../common/errors.js';
+import { ActivityFailure } from '../common/failures.js';
+import type { EventOf, ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { Command } from '../runtime/commands.js';
+import { WorkflowRun } from '../runtime/workflow-run.js';
+import type { ClaimedExecution, ExecutionWrite, InboxRecord } from '../store/types.js';
+import { newActivityState, type ActivityState } from './activity-state.js';
+import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
+import { settle, type WorkerServices } from './services.js';
+import { checkActivityRoute, taskRetryDelayMs } from './task-policy.js';
+
+type Mail = { kind: 'activity'; outcome: ActivityOutcome } | { kind: 'inbox'; record: InboxRecord };
+
+/**
+ * One workflow execution held by this worker: its workflow function in memory (no replay on the
+ * happy path), its pending activities, and the turns that record new events. A turn delivers
+ * events one at a time, collects the commands, commits everything in one fenced write, and only
+ * then starts the activities it scheduled.
+ */
+export class ExecutionHost implements ActivityOwner {
+  readonly runId: string;
+  readonly workflowId: string;
+  readonly workflowType: string;
+  private readonly epoch: number;
+  private lastEventId: number;
+  private taskAttempt: number;
+  private readonly run: WorkflowRun;
+  private readonly runner: ActivityRunner;
+  private readonly activities = new Map<number, ActivityState>();
+  private readonly seenInbox = new Set<number>();
+  private mail: Mail[] = [];
+  private pumping: Promise<void> | undefined;
+  private gone = false;
+  /** Set while this host commits its own close, so the store's 'closed' notice is not mistaken. */
+  private closing = false;
+
+  private constructor(
+    private readonly services: WorkerServices,
+    private readonly claimed: ClaimedExecution,
+  ) {
+    const e = claimed.execution;
+    this.runId = e.runId;
+    this.workflowId = e.workflowId;
+    this.workflowType = e.workflowType;
+    this.epoch = e.leaseEpoch;
+    this.lastEventId = e.lastEventId;
+    this.taskAttempt = e.taskAttempt;
+    const definition = services.workflow(e.workflowType);
+    if (definition === undefined)
+      throw new WorkflowTypeNotRegisteredError(
+        `workflow type '${e.workflowType}' is not registered on this worker (task queue '${services.taskQueue}'); registered: ${services.workflowTypes().join(', ') || '(none)'}`,
+      );
+    const started = claimed.history[0] as EventOf<'WorkflowExecutionStarted'>;
+    this.run = new WorkflowRun(definition, started, e.runId, {
+      converter: services.converter,
+      settle,
+      logger: services.logger,
+    });
+    this.runner = new ActivityRunner(services, this);
+  }
+
+  /**
+   * Builds the host of a claimed execution; when its workflow type is not registered here, blocks
+   * the workflow task (the error is visible in `describe()`) and returns undefined.
+   */
+  static async create(
+    services: WorkerServices,
+    claimed: ClaimedExecution,
+  ): Promise<ExecutionHost | undefined> {
+    try {
+      return new ExecutionHost(services, claimed);
+    } catch (err) {
+      await blockClaimed(services, claimed, err as Error);
+      return undefined;
+    }
+  }
+
+  /** True while the execution is held here. */
+  get active(): boolean {
+    return !this.gone;
+  }
+
+  /** A new inbox message (cancel request); duplicates are ignored. */
+  receive(record: InboxRecord): void {
+    if (this.gone || this.seenInbox.has(record.id)) return;
+    this.seenInbox.add(record.id);
+    this.post({ kind: 'inbox', record });
+  }
+
+  outcome(outcome: ActivityOutcome): void {
+    this.post({ kind: 'activity', outcome });
+  }
+
+  bareWrite(): ExecutionWrite {
+    return {
+      runId: this.runId,
+      workflowId: this.workflowId,
+      workerId: this.services.identity,
+      epoch: this.epoch,
+      expectedLastEventId: this.lastEventId,
+      events: [],
+    };
+  }
+
+  async commit(write: ExecutionWrite): Promise<boolean> {
+    if (this.gone) return false;
+    try {
+      await this.services.store.commit(write);
+      return !this.gone;
+    } catch (err) {
+      if (!(err instanceof LeaseLostError))
+        this.services.logger.error('store write failed; dropping the execution', {
+          runId: this.runId,
+          error: (err as Error).message,
+        });
+      this.leave('lease lost');
+      return false;
+    }
+  }
+
+  /** The store says the execution closed: unless this host closed it, stop (e.g. it was terminated). */
+  closedElsewhere(): void {
+    if (!this.closing) this.leave('closed elsewhere');
+  }
+
+  /** The execution was closed or claimed elsewhere: stop everything, write nothing. */
+  leave(reason: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    for (const state of this.activities.values()) this.runner.drop(state, reason);
+    this.services.forget(this.runId);
+  }
+
+  /** Graceful hand-back on shutdown: waits for the current turn, then releases the lease. */
+  async handBack(): Promise<void> {
+    await this.pumping;
+    if (this.gone) return;
+    this.gone = true;
+    const notStarted: number[] = [];
+    for (const [seq, state] of this.activities) {
+      if (!state.running) notStarted.push(seq);
+      this.runner.drop(state, 'worker shutting down');
+    }
+    await this.services.store.release({
+      runId: this.runId,
+      workerId: this.services.identity,
+      epoch: this.epoch,
+      readyAtMs: this.services.clock.nowMs(),
+      handedBack: notStarted,
+    });
+    this.services.forget(this.runId);
+  }
+
+  /** Replays the history and resumes the work: new commands, recovered activities, inbox. */
+  async start(): Promise<void> {
+    const { history, pendingActivities, inbox } = this.claimed;
+    await this.run.replay(history);
+    if (this.run.taskFailure !== undefined) return this.block(this.run.taskFailure);
+    const scheduled = new Map<number, EventOf<'ActivityTaskScheduled'>>();
+    for (const event of history)
+      if (event.eventType === 'ActivityTaskScheduled') scheduled.set(event.attrs.seq, event);
+    const recovered: ActivityState[] = [];
+    for (const record of pendingActivities) {
+      const event = scheduled.get(record.seq);
+      if (event === undefined) continue;
+      const state = newActivityState(record, event.attrs.options, event.payload!);
+      this.activities.set(record.seq, state);
+      recovered.push(state);
+    }
+    const write = this.bareWrite();
+    const toStart: ActivityState[] = [];
+    const failure = this.translate(this.run.takeCommands(), write, toStart);
+    if (this.taskAttempt > 0 && failure === undefined) write.clearTaskError = true;
+    if (write.events.length > 0 || write.clearTaskError === true) {
+      this.closing = write.close !== undefined;
+      if (!(await this.commit(write))) return;
+    }
+    if (failure !== undefined) return this.block(failure);
+    this.taskAttempt = 0;
+    for (const state of toStart) this.runner.schedule(state);
+    for (const state of recovered) await this.runner.recover(state);
+    if (write.close !== undefined) return this.leave('closed');
+    for (const record of inbox) this.receive(record);
+  }
+
+  private post(mail: Mail): void {
+    if (this.gone) return;
+    this.mail.push(mail);
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+  }
+
+  private async pump(): Promise<void> {
+    while (this.mail.length > 0 && !this.gone) {
+      const batch = this.mail;
+      this.mail = [];
+      const write = this.bareWrite();
+      const recorded: ActivityOutcome[] = [];
+      for (const mail of batch) {
+        const event =
+          mail.kind === 'activity'
+            ? this.recordOutcome(mail.outcome, write)
+            : this.recordInbox(mail.record, write);
+        if (mail.kind === 'activity') recorded.push(mail.outcome);
+        await this.run.deliver(event);
+      }
+      const toStart: ActivityState[] = [];
+      const failure = this.run.taskFailure ?? this.translate(this.run.takeCommands(), write, toStart);
+      this.closing = write.close !== undefined;
+      if (!(await this.commit(write))) return;
+      this.announce(recorded);
+      if (failure !== undefined) return this.block(failure);
+      for (const state of toStart) this.runner.schedule(state);
+      if (write.close !== undefined) return this.leave('closed');
+    }
+  }
+
+  private announce(recorded: ActivityOutcome[]): void {
+    const hook = this.services.hooks.onActivityRecorded;
+    if (hook === undefined) return;
+    for (const o of recorded) {
+      hook({
+        workflowId: this.workflowId,
+        runId: this.runId,
+        activityType: o.state.record.activityType,
+        activityId: String(o.state.record.seq),
+        eventType: o.eventType,
+      });
+    }
+  }
+
+  private event<K extends HistoryEvent['eventType']>(
+    eventType: K,
+    attrs: EventOf<K>['attrs'],
+    payload?: EventOf<K>['payload'],
+  ): HistoryEvent {
+    return {
+      eventId: ++this.lastEventId,
+      eventType,
+      timeMs: this.services.clock.nowMs(),
+      attrs,
+      payload,
+    } as HistoryEvent;
+  }
+
+  private recordOutcome(o: ActivityOutcome, write: ExecutionWrite): HistoryEvent {
+    const r = o.state.record;
+    this.activities.delete(r.seq);
+    (write.deleteActivities ??= []).push(r.seq);
+    const started = this.event(
+      'ActivityTaskStarted',
+      {
+        seq: r.seq,
+        scheduledEventId: r.scheduledEventId,
+        attempt: r.attempt,
+        identity: this.services.identity,
+      },
+      r.lastFailure,
+    );
+    const ids = { seq: r.seq, scheduledEventId: r.scheduledEventId, startedEventId: started.eventId };
+    let outcome: HistoryEvent;
+    if (o.eventType === 'ActivityTaskCompleted') {
+      outcome = this.event('ActivityTaskCompleted', ids, o.payload);
+    } else {
+      const message =
+        o.eventType === 'ActivityTaskTimedOut' ? 'activity task timed out' : 'activity task failed';
+      const failure = new ActivityFailure(
+        message,
+        r.activityType,
+        String(r.seq),
+        r.attempt,
+        o.retryState,
+        o.failure,
+      );
+      const payload = this.services.converter.toPayload(failure, `failure of activity '${r.activityType}'`);
+      outcome = this.event(o.eventType, { ...ids, retryState: o.retryState }, payload);
+    }
+    write.events.push(started, outcome);
+    return outcome;
+  }
+
+  private recordInbox(record: InboxRecord, write: ExecutionWrite): HistoryEvent {
+    (write.consumedInbox ??= []).push(record.id);
+    const reason = typeof record.attrs.reason === 'string' ? record.attrs.reason : 'cancelled';
+    for (const [seq, state] of this.activities) {
+      this.runner.drop(state, 'workflow cancellation requested');
+      (write.deleteActivities ??= []).push(seq);
+    }
+    this.activities.clear();
+    const event = this.event('WorkflowExecutionCancelRequested', { reason });
+    write.events.push(event);
+    return event;
+  }
+
+  /** Turns commands into events; on a bad command nothing of them is kept and the error returned. */
+  private translate(commands: Command[], write: ExecutionWrite, toStart: ActivityState[]): Error | undefined {
+    const markEvents = write.events.length;
+    const markId = this.lastEventId;
+    for (const c of commands) {
+      if (c.kind === 'scheduleActivity') {
+        const problem = checkActivityRoute(this.services, c.activityType, c.options.taskQueue);
+        if (problem !== undefined) {
+          write.events.length = markEvents;
+          this.lastEventId = markId;
+          for (const s of toStart) this.activities.delete(s.record.seq);
+          toStart.length = 0;
+          write.upsertActivities = [];
+          return problem;
+        }
+        const event = this.event(
+          'ActivityTaskScheduled',
+          { seq: c.seq, activityType: c.activityType, options: c.options },
+          c.payload,
+        );
+        const now = event.timeMs;
+        const record = {
+          seq: c.seq,
+          activityType: c.activityType,
+          scheduledEventId: event.eventId,
+          attempt: 1,
+          firstScheduledMs: now,
+          nextAttemptMs: now,
+          lastFailure: undefined,
+          heartbeatDetails: undefined,
+          handedBack: false,
+        };
+        write.events.push(event);
+        (write.upsertActivities ??= []).push(record);
+        const state = newActivityState(record, c.options, c.payload);
+        this.activities.set(c.seq, state);
+        toStart.push(state);
+      } else {
+        write.events.push(this.closeEvent(c));
+        write.close = CLOSE_STATUS[c.kind];
+      }
+    }
+    return undefined;
+  }
+
+  private closeEvent(c: Exclude<Command, { kind: 'scheduleActivity' }>): HistoryEvent {
+    switch (c.kind) {
+      case 'completeWorkflow':
+        return this.event('WorkflowExecutionCompleted', {}, c.payload);
+      case 'failWorkflow':
+        return this.event('WorkflowExecutionFailed', {}, c.payload);
+      case 'cancelWorkflow':
+        return this.event('WorkflowExecutionCanceled', {});
+    }
+  }
+
+  private async block(error: Error): Promise<void> {
+    if (this.gone) return;
+    this.gone = true;
+    for (const state of this.activities.values()) this.runner.drop(state, 'workflow task failed');
+    this.services.hooks.onWorkflowTaskFailed?.({ workflowId: this.workflowId, runId: this.runId, error });
+    this.services.logger.warn('workflow task failed; it will be retried', {
+      workflowId: this.workflowId,
+      runId: this.runId,
+      error: error.message,
+    });
+    await this.services.store.release({
+      runId: this.runId,
+      workerId: this.services.identity,
+      epoch: this.epoch,
+      readyAtMs: this.services.clock.nowMs() + taskRetryDelayMs(this.taskAttempt + 1),
+      taskError: `${error.name}: ${error.message}`,
+    });
+    this.services.forget(this.runId);
+  }
+}
+
+const CLOSE_STATUS: Record<Exclude<Command['kind'], 'scheduleActivity'>, ExecutionStatus> = {
+  completeWorkflow: 'COMPLETED',
+  failWorkflow: 'FAILED',
+  cancelWorkflow: 'CANCELED',
+};
+
+/** Blocks a claimed execution whose workflow type this worker does not have. */
+async function blockClaimed(
+  services: WorkerServices,
+  claimed: ClaimedExecution,
+  error: Error,
+): Promise<void> {
+  const e = claimed.execution;
+  services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });
+  await services.store.release({
+    runId: e.runId,
+    workerId: services.identity,
+    epoch: e.leaseEpoch,
+    readyAtMs: services.clock.nowMs() + taskRetryDelayMs(e.taskAttempt + 1),
+    taskError: `${error.name}: ${error.message}`,
+  });
+}

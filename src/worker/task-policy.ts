@@ -1,0 +1,35 @@
+import { BatonError } from '../common/errors.js';
+import type { WorkerServices } from './services.js';
+
+/** An activity call this worker cannot carry out; it fails the workflow task, nothing is appended. */
+export class ActivityNotRegisteredError extends BatonError {}
+
+/**
+ * Checks that this worker can run an activity type: registered here, and not routed to another
+ * task queue.
+ *
+ * @returns the error to fail the workflow task with, or undefined.
+ */
+export function checkActivityRoute(
+  services: Pick<WorkerServices, 'activities' | 'taskQueue'>,
+  activityType: string,
+  taskQueue: string | undefined,
+): Error | undefined {
+  const registered = Object.keys(services.activities);
+  if (taskQueue !== undefined && taskQueue !== services.taskQueue) {
+    return new ActivityNotRegisteredError(
+      `activity '${activityType}' is routed to task queue '${taskQueue}', but activity tasks on other task queues are not supported by this worker yet (it polls '${services.taskQueue}'); register the activity on this worker and drop the taskQueue option`,
+    );
+  }
+  if (typeof services.activities[activityType] !== 'function') {
+    return new ActivityNotRegisteredError(
+      `activity type '${activityType}' is not registered on this worker (task queue '${services.taskQueue}') and no taskQueue routes it elsewhere; registered: ${registered.length ? registered.join(', ') : '(none)'}`,
+    );
+  }
+  return undefined;
+}
+
+/** Delay before a failed workflow task is tried again: 1 s, doubling, at most 60 s. */
+export function taskRetryDelayMs(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 60_000);
+}

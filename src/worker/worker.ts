@@ -1,0 +1,213 @@
+import type { Clock } from '../common/clock.js';
+import type { DataConverter } from '../common/converter.js';
+import { workerIdentity, newId } from '../common/ids.js';
+import type { Logger } from '../common/logger.js';
+import type { WorkflowDefinition } from '../runtime/definitions.js';
+import type { Store, StoreNotice } from '../store/types.js';
+import { ExecutionHost } from './execution-host.js';
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
+import { Semaphore } from './semaphore.js';
+import type { WorkerServices } from './services.js';
+
+/** What a worker gets from the engine that made it. */
+export interface WorkerDeps {
+  store: Store;
+  converter: DataConverter;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * A worker: polls one task queue, holds the executions it claims in memory (replaying them only
+ * after a crash, lease loss or eviction), and runs their activities. As Temporal's `Worker`.
+ *
+ * @example
+ * const worker = baton.worker({ taskQueue: 'capture', workflows: [capturePokemon], activities });
+ * const running = worker.run();
+ * // …
+ * await worker.shutdown();
+ * await running;
+ */
+export class Worker implements WorkerServices {
+  readonly identity: string;
+  readonly taskQueue: string;
+  readonly options: ResolvedWorkerOptions;
+  private readonly workflows = new Map<string, WorkflowDefinition>();
+  private readonly hosts = new Map<string, ExecutionHost>();
+  private readonly slots: Semaphore;
+  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  private poke: (() => void) | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    options: WorkerOptions,
+  ) {
+    this.options = resolveWorkerOptions(options);
+    this.taskQueue = this.options.taskQueue;
+    this.identity = workerIdentity(`${this.options.identity}-${newId().slice(0, 8)}`);
+    for (const w of this.options.workflows) this.workflows.set(w.name, w);
+    this.slots = new Semaphore(this.options.maxConcurrentActivities);
+  }
+
+  get store(): Store {
+    return this.deps.store;
+  }
+  get converter(): DataConverter {
+    return this.deps.converter;
+  }
+  get clock(): Clock {
+    return this.deps.clock;
+  }
+  get logger(): Logger {
+    return this.options.logger ?? this.deps.logger;
+  }
+  get hooks() {
+    return this.options.hooks;
+  }
+  get activities() {
+    return this.options.activities;
+  }
+  get stopping(): boolean {
+    return this.state !== 'running';
+  }
+
+  workflow(type: string): WorkflowDefinition | undefined {
+    return this.workflows.get(type);
+  }
+
+  workflowTypes(): string[] {
+    return [...this.workflows.keys()];
+  }
+
+  acquireActivitySlot(): Promise<() => void> {
+    return this.slots.acquire();
+  }
+
+  forget(runId: string): void {
+    this.hosts.delete(runId);
+    this.poke?.();
+  }
+
+  /** Executions held in memory now. */
+  get heldExecutions(): number {
+    return this.hosts.size;
+  }
+
+  /**
+   * Polls and works until {@link shutdown}; resolves once the worker has shut down.
+   *
+   * @throws BatonError when called twice.
+   */
+  async run(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`worker.run() called on a worker that is ${this.state}`);
+    this.state = 'running';
+    const unsubscribe = this.store.subscribe((n) => this.onNotice(n));
+    const renew = setInterval(() => void this.renew(), this.options.leaseMs / 3);
+    try {
+      await this.pollLoop();
+    } finally {
+      clearInterval(renew);
+      unsubscribe();
+    }
+    await this.stopped;
+  }
+
+  /**
+   * Graceful shutdown: stops claiming, lets running attempts finish within the grace time, then
+   * hands every held execution back (lease released) so another worker can take it at once.
+   */
+  shutdown(): Promise<void> {
+    if (this.state === 'new') this.state = 'stopped';
+    if (this.state === 'stopped') return this.stopped ?? Promise.resolve();
+    if (this.state === 'running') {
+      this.state = 'stopping';
+      this.stopped = this.drain();
+      this.poke?.();
+    }
+    return this.stopped!;
+  }
+
+  private async drain(): Promise<void> {
+    await this.slots.idle(this.options.shutdownGraceMs);
+    await Promise.all([...this.hosts.values()].map((h) => h.handBack()));
+    this.state = 'stopped';
+  }
+
+  private async pollLoop(): Promise<void> {
+    let first = true;
+    while (this.state === 'running') {
+      const free = this.options.maxConcurrentWorkflows - this.hosts.size;
+      let claimedCount = 0;
+      const limit = Math.min(free, 256);
+      try {
+        if (limit > 0) claimedCount = await this.claim(limit, first);
+        first = false;
+        await this.deliverInbox();
+      } catch (err) {
+        this.logger.error('worker poll failed', { error: (err as Error).message });
+      }
+      if (this.state !== 'running') break;
+      if (claimedCount > 0 && claimedCount === limit) continue;
+      await new Promise<void>((resolve) => {
+        const cancel = this.clock.setTimer(() => wake(), this.options.pollIntervalMs);
+        const wake = (): void => {
+          cancel();
+          this.poke = undefined;
+          resolve();
+        };
+        this.poke = wake;
+      });
+    }
+  }
+
+  private async claim(limit: number, includeBlocked: boolean): Promise<number> {
+    const claimed = await this.store.claimExecutions({
+      taskQueue: this.taskQueue,
+      workerId: this.identity,
+      leaseMs: this.options.leaseMs,
+      limit,
+      nowMs: this.clock.nowMs(),
+      includeBlocked,
+    });
+    for (const c of claimed) {
+      const host = await ExecutionHost.create(this, c);
+      if (host === undefined) continue;
+      this.hosts.set(host.runId, host);
+      host.start().catch((err: unknown) => {
+        this.logger.error('execution failed to resume', { runId: host.runId, error: (err as Error).message });
+        host.leave('resume failed');
+      });
+    }
+    return claimed.length;
+  }
+
+  private async deliverInbox(): Promise<void> {
+    if (this.hosts.size === 0) return;
+    for (const record of await this.store.inboxFor(this.identity))
+      this.hosts.get(record.runId)?.receive(record);
+  }
+
+  private async renew(): Promise<void> {
+    if (this.hosts.size === 0) return;
+    try {
+      await this.store.renewLeases(this.identity, this.options.leaseMs, this.clock.nowMs());
+    } catch (err) {
+      this.logger.error('lease renewal failed', { error: (err as Error).message });
+    }
+  }
+
+  private onNotice(notice: StoreNotice): void {
+    switch (notice.kind) {
+      case 'task':
+        if (notice.taskQueue === this.taskQueue) this.poke?.();
+        return;
+      case 'inbox':
+        if (this.hosts.has(notice.runId)) void this.deliverInbox().catch(() => undefined);
+        return;
+      case 'closed':
+        this.hosts.get(notice.runId)?.closedElsewhere();
+        return;
+    }
+  }
+}
