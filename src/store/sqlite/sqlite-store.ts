@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   StoreError,
@@ -297,7 +297,7 @@ function openDatabase(
 ): Database.Database {
   if (!memory) {
     try {
-      mkdirSync(dirname(location), { recursive: true });
+      makeFolder(dirname(location));
     } catch (err) {
       throw new StoreError(
         `cannot create the folder of the SQLite store ${location}: ${(err as Error).message}`,
@@ -328,4 +328,18 @@ function openDatabase(
           : (err as Error).message;
     throw new StoreError(`cannot use the SQLite store ${location}: ${why}`, err);
   }
+}
+
+/**
+ * Creates a folder and its missing parents one level at a time (Node's recursive mkdir loops
+ * forever on some virtual file systems such as /proc).
+ */
+function makeFolder(path: string): void {
+  if (existsSync(path)) {
+    if (!statSync(path).isDirectory()) throw new Error(`${path} exists and is not a folder`);
+    return;
+  }
+  const parent = dirname(path);
+  if (parent !== path) makeFolder(parent);
+  mkdirSync(path);
 }
