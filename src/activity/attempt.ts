@@ -75,13 +75,7 @@ export function runAttempt(fn: ActivityFunction, p: AttemptParams): Promise<Atte
       armHeartbeat();
       p.onHeartbeat(details);
     });
-    let promise: Promise<unknown>;
-    try {
-      promise = runInActivityContext(ctx, () => fn(...p.args));
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    promise.then(
+    runInActivityContext(ctx, async () => fn(...p.args)).then(
       (value) => finish({ ok: true, value }),
       (err: unknown) => finish({ ok: false, failure: ApplicationFailure.fromError(err) }),
     );

@@ -115,12 +115,18 @@ async function runOnStore(baton: Baton, o: CaptureDemoOptions): Promise<number> 
   const steps: StepRecord[] = [];
   const startedMs = Date.now();
   let onBlocked: (error: Error) => void = () => {};
-  const blocked = new Promise<Ending>((resolve) => (onBlocked = (error) => resolve({ kind: 'blocked', error })));
+  const blocked = new Promise<Ending>(
+    (resolve) => (onBlocked = (error) => resolve({ kind: 'blocked', error })),
+  );
   const faults: FaultOptions = o.failFirst === undefined ? {} : { failFirst: o.failFirst };
   const worker = baton.worker({
     taskQueue: CAPTURE_TASK_QUEUE,
     workflows: [capturePokemon],
-    activities: captureActivities(new StatusService(faults), new CombatService(faults), new PokeballService(faults)),
+    activities: captureActivities(
+      new StatusService(faults),
+      new CombatService(faults),
+      new PokeballService(faults),
+    ),
     leaseTimeout: '2s',
     identity: 'baton-demo',
     hooks: {
@@ -261,7 +267,9 @@ function crash(e: ActivityRecordedEvent, steps: StepRecord[], o: CaptureDemoOpti
     outJson({ workflowId: e.workflowId, runId: e.runId, steps, crashedAfter: e.activityType, resume });
   } else {
     out();
-    out(`Crashing after ${e.activityType}: its completion is durable; this process now kills itself (SIGKILL).`);
+    out(
+      `Crashing after ${e.activityType}: its completion is durable; this process now kills itself (SIGKILL).`,
+    );
     out(`Resume with: ${resume}`);
   }
   process.kill(process.pid, 'SIGKILL');

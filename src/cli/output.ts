@@ -49,7 +49,7 @@ export const ExitCode = {
 /** The chain `err`, `err.cause`, … (at most 20 deep), for printing. */
 export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e: unknown = error; e !== undefined && chain.length < 20; ) {
+  for (let e: unknown = error; e !== undefined && chain.length < 20;) {
     chain.push(e);
     e = e instanceof Error ? e.cause : undefined;
   }
@@ -75,7 +75,9 @@ export function errorJson(error: unknown): { name: string; message: string; type
   return causeChain(error).map((e) => {
     if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
     const type = (e as { type?: unknown }).type;
-    return typeof type === 'string' ? { name: e.name, message: e.message, type } : { name: e.name, message: e.message };
+    return typeof type === 'string'
+      ? { name: e.name, message: e.message, type }
+      : { name: e.name, message: e.message };
   });
 }
 

@@ -18,7 +18,7 @@ export type Duration = number | string;
 export function durationMs(value: Duration, field: string): number {
   let result: number | undefined;
   if (typeof value === 'number') result = value;
-  else if (typeof value === 'string') result = ms(value as ms.StringValue) as number | undefined;
+  else if (typeof value === 'string') result = ms(value as ms.StringValue);
   if (result === undefined || !Number.isFinite(result) || result < 0) {
     throw new ValidationError(
       `${field}: expected a duration (milliseconds ≥ 0, or a string like '10s', '1.5m', '2h'), got ${JSON.stringify(value)}`,

@@ -87,12 +87,11 @@ export class WorkflowRun implements ContextHost {
     });
     this.currentTimeMs = started.timeMs;
     this.rng = seededRandom(a.randomSeed);
-    const run = this;
     const log =
       (level: keyof Logger) =>
       (message: string, attrs?: Record<string, unknown>): void => {
-        if (run.replaying) return;
-        deps.logger[level](message, { workflowId: run.info.workflowId, runId, ...attrs });
+        if (this.replaying) return;
+        deps.logger[level](message, { workflowId: this.info.workflowId, runId, ...attrs });
       };
     this.logger =
       deps.logger === silentLogger
@@ -208,17 +207,12 @@ export class WorkflowRun implements ContextHost {
 
   private startFunction(): void {
     const ctx = new WorkflowContext(this);
-    let promise: Promise<unknown>;
-    try {
-      const args =
-        this.started.payload === undefined
-          ? []
-          : this.deps.converter.fromPayload<unknown[]>(this.started.payload);
-      promise = this.definition.fn(ctx, ...args);
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    promise.then(
+    const invoke = async (): Promise<unknown> => {
+      const payload = this.started.payload;
+      const args = payload === undefined ? [] : this.deps.converter.fromPayload<unknown[]>(payload);
+      return this.definition.fn(ctx, ...args);
+    };
+    invoke().then(
       (result) => this.onReturn(result),
       (err: unknown) => this.onThrow(err),
     );

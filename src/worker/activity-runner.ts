@@ -133,8 +133,8 @@ export class ActivityRunner {
   }
 
   private report(state: ActivityState, startMs: number, failure: BatonFailure | undefined): void {
-    const hook = this.services.hooks.onActivityAttempt;
-    if (hook === undefined) return;
+    const hooks = this.services.hooks;
+    if (hooks.onActivityAttempt === undefined) return;
     const event = {
       workflowId: this.owner.workflowId,
       runId: this.owner.runId,
@@ -143,9 +143,9 @@ export class ActivityRunner {
       attempt: state.record.attempt,
       elapsedMs: this.services.clock.nowMs() - startMs,
     };
-    if (failure === undefined) hook({ ...event, outcome: 'completed' });
+    if (failure === undefined) hooks.onActivityAttempt({ ...event, outcome: 'completed' });
     else
-      hook({
+      hooks.onActivityAttempt({
         ...event,
         outcome: failure instanceof TimeoutFailure ? 'timed out' : 'failed',
         error: failure.message,

@@ -215,10 +215,10 @@ export class ExecutionHost implements ActivityOwner {
   }
 
   private announce(recorded: ActivityOutcome[]): void {
-    const hook = this.services.hooks.onActivityRecorded;
-    if (hook === undefined) return;
+    const hooks = this.services.hooks;
+    if (hooks.onActivityRecorded === undefined) return;
     for (const o of recorded) {
-      hook({
+      hooks.onActivityRecorded({
         workflowId: this.workflowId,
         runId: this.runId,
         activityType: o.state.record.activityType,

@@ -19,13 +19,12 @@ export class Semaphore {
   idle(timeoutMs: number): Promise<void> {
     if (this.inUse === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.idleWaiters = self.idleWaiters.filter((w) => w !== done);
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.idleWaiters.push(done);
     });
   }

@@ -12,16 +12,36 @@ import type { CreateExecutionRequest, ExecutionWrite } from '../../src/store/typ
 export type OpenStore = () => Promise<Store>;
 
 let counter = 0;
-function startRequest(workflowId: string, over: Partial<CreateExecutionRequest> = {}): CreateExecutionRequest {
+function startRequest(
+  workflowId: string,
+  over: Partial<CreateExecutionRequest> = {},
+): CreateExecutionRequest {
   const runId = `run-${++counter}-${Math.random().toString(36).slice(2)}`;
   const startEvent: HistoryEvent = {
     eventId: 1,
     eventType: 'WorkflowExecutionStarted',
     timeMs: 1000,
-    attrs: { workflowType: 'T', workflowId, taskQueue: 'q', attempt: 1, randomSeed: 's', historyVersion: 1, batonVersion: 'test' },
+    attrs: {
+      workflowType: 'T',
+      workflowId,
+      taskQueue: 'q',
+      attempt: 1,
+      randomSeed: 's',
+      historyVersion: 1,
+      batonVersion: 'test',
+    },
     payload: '[]',
   };
-  return { workflowId, runId, workflowType: 'T', taskQueue: 'q', reusePolicy: 'ALLOW_DUPLICATE', startEvent, nowMs: 1000, ...over };
+  return {
+    workflowId,
+    runId,
+    workflowType: 'T',
+    taskQueue: 'q',
+    reusePolicy: 'ALLOW_DUPLICATE',
+    startEvent,
+    nowMs: 1000,
+    ...over,
+  };
 }
 
 function completion(eventId: number): HistoryEvent {
@@ -31,7 +51,13 @@ function completion(eventId: number): HistoryEvent {
 const claim = (store: Store, workerId: string, nowMs: number, leaseMs = 1000) =>
   store.claimExecutions({ taskQueue: 'q', workerId, leaseMs, limit: 10, nowMs, includeBlocked: false });
 
-function write(runId: string, workerId: string, epoch: number, expectedLastEventId: number, events: HistoryEvent[]): ExecutionWrite {
+function write(
+  runId: string,
+  workerId: string,
+  epoch: number,
+  expectedLastEventId: number,
+  events: HistoryEvent[],
+): ExecutionWrite {
   return { runId, workflowId: 'w', workerId, epoch, expectedLastEventId, events };
 }
 
@@ -43,7 +69,13 @@ export function storeConformance(name: string, open: OpenStore): void {
       const req = startRequest('w1');
       await store.createExecution(req);
       const e = await store.getExecution('w1');
-      expect(e).toMatchObject({ workflowId: 'w1', runId: req.runId, status: 'RUNNING', lastEventId: 1, leaseEpoch: 0 });
+      expect(e).toMatchObject({
+        workflowId: 'w1',
+        runId: req.runId,
+        status: 'RUNNING',
+        lastEventId: 1,
+        leaseEpoch: 0,
+      });
       const claimed = await claim(store, 'A', 1000);
       expect(claimed).toHaveLength(1);
       expect(claimed[0]!.execution.leaseEpoch).toBe(1);
@@ -59,7 +91,9 @@ export function storeConformance(name: string, open: OpenStore): void {
       const [a] = await claim(store, 'A', 1000, 500);
       const [b] = await claim(store, 'B', 1600, 500);
       expect(b!.execution.leaseEpoch).toBe(a!.execution.leaseEpoch + 1);
-      await expect(store.commit(write(req.runId, 'A', a!.execution.leaseEpoch, 1, [completion(2)]))).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(
+        store.commit(write(req.runId, 'A', a!.execution.leaseEpoch, 1, [completion(2)])),
+      ).rejects.toBeInstanceOf(LeaseLostError);
       await store.commit(write(req.runId, 'B', b!.execution.leaseEpoch, 1, [completion(2)]));
       expect((await store.getHistory(req.runId)).map((h) => h.eventId)).toEqual([1, 2]);
       await store.close();
@@ -70,7 +104,9 @@ export function storeConformance(name: string, open: OpenStore): void {
       const req = startRequest('w3');
       await store.createExecution(req);
       const [a] = await claim(store, 'A', 1000);
-      await expect(store.commit(write(req.runId, 'A', a!.execution.leaseEpoch, 5, [completion(6)]))).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(
+        store.commit(write(req.runId, 'A', a!.execution.leaseEpoch, 5, [completion(6)])),
+      ).rejects.toBeInstanceOf(LeaseLostError);
       expect(await store.getHistory(req.runId)).toHaveLength(1);
       await store.close();
     });
@@ -82,7 +118,8 @@ export function storeConformance(name: string, open: OpenStore): void {
       await store.createExecution(r1);
       await store.createExecution(r2);
       const claimed = await claim(store, 'A', 1000);
-      const epochOf = (runId: string) => claimed.find((c) => c.execution.runId === runId)!.execution.leaseEpoch;
+      const epochOf = (runId: string) =>
+        claimed.find((c) => c.execution.runId === runId)!.execution.leaseEpoch;
       const results = await Promise.allSettled([
         store.commit(write(r1.runId, 'A', epochOf(r1.runId) + 7, 1, [completion(2)])),
         store.commit({ ...write(r2.runId, 'A', epochOf(r2.runId), 1, [completion(2)]), close: 'COMPLETED' }),
@@ -97,10 +134,24 @@ export function storeConformance(name: string, open: OpenStore): void {
       const store = await open();
       for (let i = 0; i < 20; i++) await store.createExecution(startRequest(`race-${i}`));
       const [a, b] = await Promise.all([
-        store.claimExecutions({ taskQueue: 'q', workerId: 'A', leaseMs: 1000, limit: 15, nowMs: 1000, includeBlocked: false }),
-        store.claimExecutions({ taskQueue: 'q', workerId: 'B', leaseMs: 1000, limit: 15, nowMs: 1000, includeBlocked: false }),
+        store.claimExecutions({
+          taskQueue: 'q',
+          workerId: 'A',
+          leaseMs: 1000,
+          limit: 15,
+          nowMs: 1000,
+          includeBlocked: false,
+        }),
+        store.claimExecutions({
+          taskQueue: 'q',
+          workerId: 'B',
+          leaseMs: 1000,
+          limit: 15,
+          nowMs: 1000,
+          includeBlocked: false,
+        }),
       ]);
-      const ids = [...a!, ...b!].map((c) => c.execution.runId);
+      const ids = [...a, ...b].map((c) => c.execution.runId);
       expect(ids).toHaveLength(20);
       expect(new Set(ids).size).toBe(20);
       await store.close();
@@ -111,9 +162,22 @@ export function storeConformance(name: string, open: OpenStore): void {
       const req = startRequest('w4');
       await store.createExecution(req);
       const [a] = await claim(store, 'A', 1000);
-      await store.release({ runId: req.runId, workerId: 'A', epoch: a!.execution.leaseEpoch, readyAtMs: 5000, taskError: 'NonDeterminismError: boom' });
+      await store.release({
+        runId: req.runId,
+        workerId: 'A',
+        epoch: a!.execution.leaseEpoch,
+        readyAtMs: 5000,
+        taskError: 'NonDeterminismError: boom',
+      });
       expect(await claim(store, 'B', 4000)).toHaveLength(0);
-      const blocked = await store.claimExecutions({ taskQueue: 'q', workerId: 'C', leaseMs: 1000, limit: 1, nowMs: 4000, includeBlocked: true });
+      const blocked = await store.claimExecutions({
+        taskQueue: 'q',
+        workerId: 'C',
+        leaseMs: 1000,
+        limit: 1,
+        nowMs: 4000,
+        includeBlocked: true,
+      });
       expect(blocked).toHaveLength(1);
       expect(blocked[0]!.execution.taskError).toBe('NonDeterminismError: boom');
       expect(blocked[0]!.execution.taskAttempt).toBe(1);
@@ -134,11 +198,13 @@ export function storeConformance(name: string, open: OpenStore): void {
       const store = await open();
       const first = startRequest('reuse');
       await store.createExecution(first);
-      await expect(store.createExecution(startRequest('reuse'))).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
-      await store.terminate('reuse', undefined, 'test', 1500);
-      await expect(store.createExecution(startRequest('reuse', { reusePolicy: 'REJECT_DUPLICATE' }))).rejects.toBeInstanceOf(
+      await expect(store.createExecution(startRequest('reuse'))).rejects.toBeInstanceOf(
         WorkflowExecutionAlreadyStartedError,
       );
+      await store.terminate('reuse', undefined, 'test', 1500);
+      await expect(
+        store.createExecution(startRequest('reuse', { reusePolicy: 'REJECT_DUPLICATE' })),
+      ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
       await store.createExecution(startRequest('reuse', { reusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' }));
       const running = await store.getExecution('reuse');
       const replaced = startRequest('reuse', { reusePolicy: 'TERMINATE_IF_RUNNING' });
@@ -155,10 +221,19 @@ export function storeConformance(name: string, open: OpenStore): void {
       const [a] = await claim(store, 'A', 1000);
       await store.terminate('w6', undefined, 'enough', 1200);
       const history = await store.getHistory(req.runId);
-      expect(history.map((h) => h.eventType)).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionTerminated']);
-      await expect(store.commit(write(req.runId, 'A', a!.execution.leaseEpoch, 1, [completion(2)]))).rejects.toBeInstanceOf(LeaseLostError);
-      await expect(store.terminate('w6', undefined, 'again', 1300)).rejects.toBeInstanceOf(WorkflowNotFoundError);
-      await expect(store.requestCancel('nope', undefined, 'x', 1300)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      expect(history.map((h) => h.eventType)).toEqual([
+        'WorkflowExecutionStarted',
+        'WorkflowExecutionTerminated',
+      ]);
+      await expect(
+        store.commit(write(req.runId, 'A', a!.execution.leaseEpoch, 1, [completion(2)])),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(store.terminate('w6', undefined, 'again', 1300)).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
+      await expect(store.requestCancel('nope', undefined, 'x', 1300)).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
       await store.close();
     });
 
@@ -169,7 +244,9 @@ export function storeConformance(name: string, open: OpenStore): void {
       await store.terminate('l1', undefined, 'x', 3000);
       expect((await store.listExecutions({})).map((e) => e.workflowId)).toEqual(['l2', 'l1']);
       expect((await store.listExecutions({ status: 'TERMINATED' })).map((e) => e.workflowId)).toEqual(['l1']);
-      expect((await store.listExecutions({ workflowType: 'Other' })).map((e) => e.workflowId)).toEqual(['l2']);
+      expect((await store.listExecutions({ workflowType: 'Other' })).map((e) => e.workflowId)).toEqual([
+        'l2',
+      ]);
       expect(await store.listExecutions({ limit: 1 })).toHaveLength(1);
       await store.close();
     });

@@ -13,7 +13,9 @@ describe('workflowId uniqueness', () => {
     });
     env.worker({ taskQueue: 'race', workflows: [wf], activities: { wait: () => gate.promise } });
     const first = await env.baton.client.start(wf, { taskQueue: 'race', workflowId: 'only-one' });
-    const again = await env.baton.client.start(wf, { taskQueue: 'race', workflowId: 'only-one' }).catch((e: unknown) => e);
+    const again = await env.baton.client
+      .start(wf, { taskQueue: 'race', workflowId: 'only-one' })
+      .catch((e: unknown) => e);
     expect(again).toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     expect((again as WorkflowExecutionAlreadyStartedError).runId).toBe(first.runId);
     expect((again as Error).message).toContain("'only-one'");
@@ -48,7 +50,10 @@ describe('workflowId uniqueness', () => {
     });
     const children = [1, 2].map(() => runTs('test/fixtures/start-many.ts', [env.url, 'raced', '5']));
     const exits = await Promise.all(children.map((c) => c.exited));
-    expect(exits.map((e) => e.code), children.map((c) => c.stderr()).join('\n')).toEqual([0, 0]);
+    expect(
+      exits.map((e) => e.code),
+      children.map((c) => c.stderr()).join('\n'),
+    ).toEqual([0, 0]);
     const outcomes = children.flatMap((c) => JSON.parse(c.stdout()) as { runId?: string; error?: string }[]);
     const runIds = outcomes.filter((o) => o.runId !== undefined).map((o) => o.runId);
     expect(runIds).toHaveLength(1);

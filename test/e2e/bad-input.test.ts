@@ -22,7 +22,12 @@ describe('bad input gets a clear error and leaves nothing half-written', () => {
   it('an unknown workflow type blocks the workflow task with an error naming it; only the start is recorded', async () => {
     const env = await openTestEnv();
     const errors: Error[] = [];
-    env.worker({ taskQueue: 'q', workflows: [echo], activities: {}, hooks: { onWorkflowTaskFailed: (e) => errors.push(e.error) } });
+    env.worker({
+      taskQueue: 'q',
+      workflows: [echo],
+      activities: {},
+      hooks: { onWorkflowTaskFailed: (e) => errors.push(e.error) },
+    });
     const handle = await env.baton.client.start('Ecoh', { taskQueue: 'q', args: [1] });
     await eventually(() => (errors.length > 0 ? true : undefined));
     expect(errors[0]!.name).toBe('WorkflowTypeNotRegisteredError');
@@ -31,23 +36,34 @@ describe('bad input gets a clear error and leaves nothing half-written', () => {
     const d = await handle.describe();
     expect(d.status).toBe('RUNNING');
     expect(d.workflowTaskFailure?.message).toContain("'Ecoh'");
-    expect((await handle.fetchHistory()).events.map((e) => e.eventType)).toEqual(['WorkflowExecutionStarted']);
+    expect((await handle.fetchHistory()).events.map((e) => e.eventType)).toEqual([
+      'WorkflowExecutionStarted',
+    ]);
   });
 
   it('an activity neither registered nor routed fails the workflow task, naming it and the registered ones', async () => {
     const env = await openTestEnv();
     const errors: Error[] = [];
     const wf = defineWorkflow('CallsMissing', async (ctx) => {
-      const act = ctx.activities<{ registered(): Promise<void>; missing(): Promise<void> }>({ startToCloseTimeout: '5s' });
+      const act = ctx.activities<{ registered(): Promise<void>; missing(): Promise<void> }>({
+        startToCloseTimeout: '5s',
+      });
       await act.missing();
     });
-    env.worker({ taskQueue: 'q', workflows: [wf], activities: { registered: async () => {} }, hooks: { onWorkflowTaskFailed: (e) => errors.push(e.error) } });
+    env.worker({
+      taskQueue: 'q',
+      workflows: [wf],
+      activities: { registered: async () => {} },
+      hooks: { onWorkflowTaskFailed: (e) => errors.push(e.error) },
+    });
     const handle = await env.baton.client.start(wf, { taskQueue: 'q' });
     await eventually(() => (errors.length > 0 ? true : undefined));
     expect(errors[0]!.message).toContain("activity type 'missing' is not registered");
     expect(errors[0]!.message).toContain('registered: registered');
     expect((await handle.describe()).workflowTaskFailure?.message).toContain("'missing'");
-    expect((await handle.fetchHistory()).events.map((e) => e.eventType)).toEqual(['WorkflowExecutionStarted']);
+    expect((await handle.fetchHistory()).events.map((e) => e.eventType)).toEqual([
+      'WorkflowExecutionStarted',
+    ]);
     expect((await handle.describe()).pendingActivities).toEqual([]);
   });
 
@@ -57,7 +73,12 @@ describe('bad input gets a clear error and leaves nothing half-written', () => {
     const wf = defineWorkflow('NoTimeout', async (ctx) => {
       await ctx.activities<{ a(): Promise<void> }>({ retry: { maximumAttempts: 1 } }).a();
     });
-    env.worker({ taskQueue: 'q', workflows: [wf], activities: { a: async () => {} }, hooks: { onWorkflowTaskFailed: (e) => errors.push(e.error) } });
+    env.worker({
+      taskQueue: 'q',
+      workflows: [wf],
+      activities: { a: async () => {} },
+      hooks: { onWorkflowTaskFailed: (e) => errors.push(e.error) },
+    });
     await env.baton.client.start(wf, { taskQueue: 'q' });
     await eventually(() => (errors.length > 0 ? true : undefined));
     expect(errors[0]).toBeInstanceOf(ValidationError);
@@ -67,20 +88,28 @@ describe('bad input gets a clear error and leaves nothing half-written', () => {
   it('a non-serializable argument is refused before anything is written, naming the path', async () => {
     const env = await openTestEnv();
     const err = await env.baton.client
-      .start(echo, { taskQueue: 'q', workflowId: 'bad-arg', args: [{ pokemon: { name: 'Mewtwo', onFaint: () => 1 } }] })
+      .start(echo, {
+        taskQueue: 'q',
+        workflowId: 'bad-arg',
+        args: [{ pokemon: { name: 'Mewtwo', onFaint: () => 1 } }],
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataConverterError);
     expect((err as DataConverterError).message).toContain("input of workflow 'Echo'");
     expect((err as DataConverterError).path).toBe('[0].pokemon.onFaint');
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    await expect(env.baton.client.start(echo, { taskQueue: 'q', workflowId: 'bad-arg', args: [cyclic] })).rejects.toThrow(/cycl/i);
+    await expect(
+      env.baton.client.start(echo, { taskQueue: 'q', workflowId: 'bad-arg', args: [cyclic] }),
+    ).rejects.toThrow(/cycl/i);
     expect(await env.baton.client.list({ workflowId: 'bad-arg' })).toEqual([]);
   });
 
   it('a payload over the limit states its size and the limit; nothing is written', async () => {
     const env = await openTestEnv({ dataConverter: { payloadLimitBytes: 1024 } });
-    const err = await env.baton.client.start(echo, { taskQueue: 'q', workflowId: 'too-big', args: ['x'.repeat(2000)] }).catch((e: unknown) => e);
+    const err = await env.baton.client
+      .start(echo, { taskQueue: 'q', workflowId: 'too-big', args: ['x'.repeat(2000)] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PayloadTooLargeError);
     expect((err as PayloadTooLargeError).limitBytes).toBe(1024);
     expect((err as PayloadTooLargeError).sizeBytes).toBeGreaterThan(2000);
@@ -112,7 +141,7 @@ describe('bad input gets a clear error and leaves nothing half-written', () => {
   it('a file that is not a Baton database is refused and left untouched', async () => {
     const env = await openTestEnv({ memory: true });
     const text = join(env.dir, 'notes.db');
-    writeFileSync(text, 'Professor Oak\'s notes, not a database\n'.repeat(200));
+    writeFileSync(text, "Professor Oak's notes, not a database\n".repeat(200));
     const before = readFileSync(text);
     await expect(Baton.open(`sqlite:${text}`)).rejects.toThrow(/not a SQLite database/);
     expect(readFileSync(text).equals(before)).toBe(true);

@@ -17,7 +17,14 @@ async function crashAndResume(url: string, dir: string, workflowType: string, wo
   });
   first.proc.kill('SIGKILL');
   expect((await first.exited).signal).toBe('SIGKILL');
-  const second = runTs(FIXTURE, ['resume', url, workflowType, workflowId, sideEffects, join(dir, 'marker-2')]);
+  const second = runTs(FIXTURE, [
+    'resume',
+    url,
+    workflowType,
+    workflowId,
+    sideEffects,
+    join(dir, 'marker-2'),
+  ]);
   const exit = await second.exited;
   expect(exit.code, second.stderr()).toBe(0);
   const calls = readFileSync(sideEffects, 'utf8').trim().split('\n');
@@ -46,7 +53,10 @@ describe('crash recovery with real processes killed by SIGKILL', () => {
     expect(count('paralyze')).toBe(1);
     expect(count('attack')).toBe(2);
     expect(count('throwPokeball')).toBe(1);
-    const handle = env.baton.client.getHandle<{ trainer: { name: string }; pokemon: { status: string; trainerName: string } }>('capture-crash');
+    const handle = env.baton.client.getHandle<{
+      trainer: { name: string };
+      pokemon: { status: string; trainerName: string };
+    }>('capture-crash');
     const result = await handle.result();
     expect(result.pokemon.status).toBe('PAR');
     expect(result.pokemon.trainerName).toBe('Sacha');
@@ -60,7 +70,9 @@ describe('crash recovery with real processes killed by SIGKILL', () => {
     const env = await openTestEnv();
     const { count } = await crashAndResume(env.url, env.dir, 'EchoAfterCrash', 'echo-crash');
     expect(count('echo')).toBe(1);
-    const result = await env.baton.client.getHandle<{ first: Record<string, unknown>; second: Record<string, unknown> }>('echo-crash').result();
+    const result = await env.baton.client
+      .getHandle<{ first: Record<string, unknown>; second: Record<string, unknown> }>('echo-crash')
+      .result();
     const expected = {
       when: new Date('2024-02-29T12:34:56.789Z'),
       big: 12345678901234567890n,

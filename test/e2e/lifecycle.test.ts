@@ -16,7 +16,12 @@ describe('execution lifecycle through the client', () => {
     const env = await openTestEnv();
     let calls = 0;
     const wf = defineWorkflow('Retrying', async (ctx) => {
-      await ctx.activities<{ flaky(): Promise<void> }>({ startToCloseTimeout: '5s', retry: { initialInterval: 300, maximumAttempts: 3 } }).flaky();
+      await ctx
+        .activities<{ flaky(): Promise<void> }>({
+          startToCloseTimeout: '5s',
+          retry: { initialInterval: 300, maximumAttempts: 3 },
+        })
+        .flaky();
     });
     env.worker({
       taskQueue: 'q',
@@ -120,7 +125,9 @@ describe('execution lifecycle through the client', () => {
     const firstRunning = latch();
     const finishFirst = latch();
     const wf = defineWorkflow('HandOff', async (ctx) => {
-      const act = ctx.activities<{ first(): Promise<string>; second(): Promise<string> }>({ startToCloseTimeout: '30s' });
+      const act = ctx.activities<{ first(): Promise<string>; second(): Promise<string> }>({
+        startToCloseTimeout: '30s',
+      });
       return (await act.first()) + (await act.second());
     });
     const activities = {
@@ -158,11 +165,21 @@ describe('execution lifecycle through the client', () => {
     const stuck = defineWorkflow('Stuck', async (ctx) => {
       await ctx.activities<{ hang(): Promise<void> }>({ startToCloseTimeout: '30s' }).hang();
     });
-    env.worker({ taskQueue: 'q', workflows: [quick, stuck], activities: { hang: () => new Promise<void>(() => {}) }, shutdownGraceTime: 10 });
+    env.worker({
+      taskQueue: 'q',
+      workflows: [quick, stuck],
+      activities: { hang: () => new Promise<void>(() => {}) },
+      shutdownGraceTime: 10,
+    });
     for (const id of ['q1', 'q2']) await env.baton.client.execute(quick, { taskQueue: 'q', workflowId: id });
     await env.baton.client.start(stuck, { taskQueue: 'q', workflowId: 's1' });
-    expect((await env.baton.client.list({ status: 'COMPLETED' })).map((e) => e.workflowId)).toEqual(['q2', 'q1']);
+    expect((await env.baton.client.list({ status: 'COMPLETED' })).map((e) => e.workflowId)).toEqual([
+      'q2',
+      'q1',
+    ]);
     expect((await env.baton.client.list({ status: 'RUNNING' })).map((e) => e.workflowId)).toEqual(['s1']);
-    expect((await env.baton.client.list({ workflowType: 'Quick', limit: 1 })).map((e) => e.workflowId)).toEqual(['q2']);
+    expect(
+      (await env.baton.client.list({ workflowType: 'Quick', limit: 1 })).map((e) => e.workflowId),
+    ).toEqual(['q2']);
   });
 });

@@ -47,9 +47,16 @@ describe('replay and non-determinism', () => {
     const env = await openTestEnv();
     const counts: Record<string, number> = {};
     const never = latch();
-    const w1 = env.worker({ taskQueue: 'nd', workflows: [original], activities: activities(counts, never.promise), shutdownGraceTime: 50 });
+    const w1 = env.worker({
+      taskQueue: 'nd',
+      workflows: [original],
+      activities: activities(counts, never.promise),
+      shutdownGraceTime: 50,
+    });
     const handle = await env.baton.client.start(original, { taskQueue: 'nd', workflowId: 'pipeline-1' });
-    await eventually(async () => ((await handle.describe()).pendingActivities[0]?.activityType === 'D' ? true : undefined));
+    await eventually(async () =>
+      (await handle.describe()).pendingActivities[0]?.activityType === 'D' ? true : undefined,
+    );
     await w1.shutdown();
 
     const failures: Error[] = [];
@@ -64,7 +71,9 @@ describe('replay and non-determinism', () => {
     const nd = failures[0] as NonDeterminismError;
     expect(nd).toBeInstanceOf(NonDeterminismError);
     const { events } = await handle.fetchHistory();
-    const scheduledB = events.find((e) => e.eventType === 'ActivityTaskScheduled' && e.attrs.activityType === 'B');
+    const scheduledB = events.find(
+      (e) => e.eventType === 'ActivityTaskScheduled' && e.attrs.activityType === 'B',
+    );
     expect(nd.eventId).toBe(scheduledB!.eventId);
     expect(nd.expected).toContain("'B'");
     expect(nd.actual).toContain("'C'");

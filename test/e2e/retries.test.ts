@@ -129,6 +129,6 @@ describe('activity retries (Temporal policy, no jitter)', () => {
       'ActivityTaskCompleted',
       'WorkflowExecutionCompleted',
     ]);
-    expect(events[2]!.eventType === 'ActivityTaskStarted' && events[2]!.attrs.attempt).toBe(3);
+    expect(events[2]!.eventType === 'ActivityTaskStarted' && events[2].attrs.attempt).toBe(3);
   });
 });

@@ -61,7 +61,10 @@ describe('activity timeouts', () => {
       },
     };
     const wf = defineWorkflow('StartToClose', async (ctx) => {
-      const act = ctx.activities<typeof activities>({ startToCloseTimeout: 500, retry: { initialInterval: 50 } });
+      const act = ctx.activities<typeof activities>({
+        startToCloseTimeout: 500,
+        retry: { initialInterval: 50 },
+      });
       return act.slow();
     });
     env.worker({ taskQueue: 's2c', workflows: [wf], activities });
@@ -88,7 +91,9 @@ describe('activity timeouts', () => {
             ctx.heartbeat(n);
             await sleep(50);
           }
-          await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)));
+          await new Promise((_, reject) =>
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)),
+          );
         }
         return ctx.heartbeatDetails;
       },

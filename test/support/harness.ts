@@ -51,7 +51,10 @@ export function latch<T = void>(): { promise: Promise<T>; release(value: T): voi
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = performance.now() + timeoutMs;
   for (;;) {
     const v = await check();

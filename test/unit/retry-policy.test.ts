@@ -20,19 +20,37 @@ describe('retry policy maths (Temporal defaults and formula)', () => {
   });
 
   it('stops at maximumAttempts, on non-retryable failures, and before the scheduleToClose deadline', () => {
-    const p = resolveRetryPolicy({ initialInterval: 100, maximumAttempts: 3, nonRetryableErrorTypes: ['Fatal'] });
+    const p = resolveRetryPolicy({
+      initialInterval: 100,
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: ['Fatal'],
+    });
     expect(decideRetry(p, 1, new Error('x'), 0, undefined)).toEqual({ retry: true, delayMs: 100 });
-    expect(decideRetry(p, 3, new Error('x'), 0, undefined)).toEqual({ retry: false, retryState: 'MAXIMUM_ATTEMPTS_REACHED' });
-    expect(decideRetry(p, 1, ApplicationFailure.nonRetryable('no'), 0, undefined)).toEqual({ retry: false, retryState: 'NON_RETRYABLE_FAILURE' });
-    expect(decideRetry(p, 1, ApplicationFailure.retryable('no', 'Fatal'), 0, undefined)).toEqual({ retry: false, retryState: 'NON_RETRYABLE_FAILURE' });
-    expect(decideRetry(p, 1, ApplicationFailure.retryable('no', 'fatal'), 0, undefined)).toEqual({ retry: true, delayMs: 100 });
+    expect(decideRetry(p, 3, new Error('x'), 0, undefined)).toEqual({
+      retry: false,
+      retryState: 'MAXIMUM_ATTEMPTS_REACHED',
+    });
+    expect(decideRetry(p, 1, ApplicationFailure.nonRetryable('no'), 0, undefined)).toEqual({
+      retry: false,
+      retryState: 'NON_RETRYABLE_FAILURE',
+    });
+    expect(decideRetry(p, 1, ApplicationFailure.retryable('no', 'Fatal'), 0, undefined)).toEqual({
+      retry: false,
+      retryState: 'NON_RETRYABLE_FAILURE',
+    });
+    expect(decideRetry(p, 1, ApplicationFailure.retryable('no', 'fatal'), 0, undefined)).toEqual({
+      retry: true,
+      delayMs: 100,
+    });
     expect(decideRetry(p, 2, new Error('x'), 3000, 3100)).toEqual({ retry: false, retryState: 'TIMEOUT' });
   });
 
   it('rejects bad values naming the field', () => {
     expect(() => resolveRetryPolicy({ backoffCoefficient: 0.5 })).toThrow(/retry.backoffCoefficient/);
     expect(() => resolveRetryPolicy({ maximumAttempts: -1 })).toThrow(/retry.maximumAttempts/);
-    expect(() => resolveRetryPolicy({ initialInterval: '1s', maximumInterval: '10ms' })).toThrow(ValidationError);
+    expect(() => resolveRetryPolicy({ initialInterval: '1s', maximumInterval: '10ms' })).toThrow(
+      ValidationError,
+    );
     expect(() => durationMs('soon', 'startToCloseTimeout')).toThrow(/startToCloseTimeout.*"soon"/s);
     expect(durationMs('1.5m', 'x')).toBe(90_000);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DataConverter, NonDeterminismError, defineWorkflow, silentLogger, type HistoryEvent } from '../../src/index.js';
+import {
+  DataConverter,
+  NonDeterminismError,
+  defineWorkflow,
+  silentLogger,
+  type HistoryEvent,
+} from '../../src/index.js';
 import { WorkflowRun } from '../../src/runtime/workflow-run.js';
 
 const converter = new DataConverter();
@@ -11,19 +17,44 @@ const started: HistoryEvent & { eventType: 'WorkflowExecutionStarted' } = {
   eventId: 1,
   eventType: 'WorkflowExecutionStarted',
   timeMs: 1_000,
-  attrs: { workflowType: 'W', workflowId: 'w', taskQueue: 'q', attempt: 1, randomSeed: 'seed', historyVersion: 1, batonVersion: 't' },
+  attrs: {
+    workflowType: 'W',
+    workflowId: 'w',
+    taskQueue: 'q',
+    attempt: 1,
+    randomSeed: 'seed',
+    historyVersion: 1,
+    batonVersion: 't',
+  },
   payload: converter.toPayload([], 'args'),
 };
 
 function newRun(fn: Parameters<typeof defineWorkflow>[1]) {
-  return new WorkflowRun(defineWorkflow('W', fn), started, 'run-1', { converter, settle, logger: silentLogger });
+  return new WorkflowRun(defineWorkflow('W', fn), started, 'run-1', {
+    converter,
+    settle,
+    logger: silentLogger,
+  });
 }
 
 const scheduled = (eventId: number, seq: number, activityType: string): HistoryEvent => ({
   eventId,
   eventType: 'ActivityTaskScheduled',
   timeMs: 1_000 + eventId,
-  attrs: { seq, activityType, options: { startToCloseTimeoutMs: 1000, retry: { initialIntervalMs: 1000, backoffCoefficient: 2, maximumIntervalMs: 100000, maximumAttempts: 0, nonRetryableErrorTypes: [] } } },
+  attrs: {
+    seq,
+    activityType,
+    options: {
+      startToCloseTimeoutMs: 1000,
+      retry: {
+        initialIntervalMs: 1000,
+        backoffCoefficient: 2,
+        maximumIntervalMs: 100000,
+        maximumAttempts: 0,
+        nonRetryableErrorTypes: [],
+      },
+    },
+  },
   payload: converter.toPayload([], 'args'),
 });
 const completed = (eventId: number, seq: number, value: string): HistoryEvent => ({
@@ -46,8 +77,11 @@ describe('WorkflowRun (the pure replay state machine)', () => {
     expect(commands.map((c) => c.kind === 'scheduleActivity' && c.activityType)).toEqual(['a']);
     await run.deliver(completed(4, 1, 'A!'));
     const [close] = run.takeCommands();
-    expect(close?.kind).toBe('completeWorkflow');
-    expect(converter.fromPayload(close!.kind === 'completeWorkflow' ? close.payload : '')).toEqual({ a: 'A!', at: 2_004 });
+    if (close?.kind !== 'completeWorkflow') throw new Error(`expected completeWorkflow, got ${close?.kind}`);
+    expect(converter.fromPayload(close.payload)).toEqual({
+      a: 'A!',
+      at: 2_004,
+    });
   });
 
   it('replay makes no command already in the history and is deterministic in random() and uuid()', async () => {
@@ -67,7 +101,9 @@ describe('WorkflowRun (the pure replay state machine)', () => {
     const again = newRun(fn);
     await again.replay(history);
     expect(draws[0]).toEqual(draws[1]);
-    expect(String(draws[0]![1])).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(String(draws[0]![1])).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('a different activity at a recorded sequence number is a NonDeterminismError naming both', async () => {
@@ -101,7 +137,13 @@ describe('WorkflowRun (the pure replay state machine)', () => {
       const winner = await Promise.race([act.a(), act.b()]);
       return winner;
     };
-    const history = [started, scheduled(2, 1, 'a'), scheduled(3, 2, 'b'), completed(5, 2, 'b first'), completed(7, 1, 'a second')];
+    const history = [
+      started,
+      scheduled(2, 1, 'a'),
+      scheduled(3, 2, 'b'),
+      completed(5, 2, 'b first'),
+      completed(7, 1, 'a second'),
+    ];
     const run = newRun(fn);
     await run.replay(history.slice(0, 4));
     const [close] = run.takeCommands();
