@@ -195,8 +195,12 @@ async function findResumable(
     const done = await completedSteps(pinned);
     out(`Resuming capture ${workflowId} (run ${description.runId}) on ${o.store}`);
     out(`  already recorded, not run again: ${done.length > 0 ? done.join(', ') : '(nothing)'}`);
-    if (description.worker !== undefined)
-      out(`  waiting for the lease of ${description.worker} to expire (at most 2 s)`);
+    const lost = description.worker !== undefined;
+    for (const a of description.pendingActivities)
+      out(
+        `  pending: ${a.activityType} attempt ${a.attempt}${lost ? ' (if it may have started in the dead worker, it counts as timed out and runs again)' : ''}`,
+      );
+    if (lost) out(`  waiting for the lease of ${description.worker} to expire (at most 2 s)`);
     out();
   }
   return pinned;
@@ -257,7 +261,8 @@ function toStep(e: ActivityAttemptEvent): StepRecord {
 function formatStep(s: StepRecord, sinceStartMs: number): string {
   const at = `+${(sinceStartMs / 1000).toFixed(2)}s`;
   const error = s.error === undefined ? '' : `  ${s.error}`;
-  return `  ${pad(at, 8)} ${pad(s.activity, 14)} attempt ${pad(String(s.attempt), 3)} ${pad(s.outcome, 10)} ${pad(`${s.elapsedMs} ms`, 7)}${error}`;
+  const line = `  ${pad(at, 8)} ${pad(s.activity, 14)} attempt ${pad(String(s.attempt), 3)} ${pad(s.outcome, 10)} ${pad(`${s.elapsedMs} ms`, 7)}${error}`;
+  return line.trimEnd();
 }
 
 /** Prints how to resume, flushed, then kills this process: the step's completion is already durable. */

@@ -63,7 +63,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--resume <workflowId>', 'resume a capture (e.g. one that crashed) in a new process', nonEmpty)
     .addOption(storeOption())
-    .option('--json', 'print one JSON object at the end instead of lines for people', false)
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  npx baton demo capture --fail-first 2       # retries, step by step',
+        '  npx baton demo capture --crash-after attack # dies right after attack is durable…',
+        '  npx baton demo capture --resume capture-mewtwo-1a2b3c4d  # …and finishes in a new process',
+      ].join('\n'),
+    )
     .action(async (opts: Record<string, unknown>) => {
       setExit(await runCaptureDemo(captureOptions(opts)));
     });

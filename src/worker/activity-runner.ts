@@ -1,6 +1,7 @@
 import { runAttempt } from '../activity/attempt.js';
 import type { Payload } from '../common/converter.js';
 import {
+  failureType,
   ApplicationFailure,
   TimeoutFailure,
   type BatonFailure,
@@ -68,6 +69,7 @@ export class ActivityRunner {
         `activity '${state.record.activityType}' attempt ${state.record.attempt} was lost with its worker`,
         'START_TO_CLOSE',
       );
+      this.report(state, now, failure, true);
       await this.afterFailure(state, failure);
     }
   }
@@ -132,7 +134,12 @@ export class ActivityRunner {
     else await this.afterFailure(state, failure);
   }
 
-  private report(state: ActivityState, startMs: number, failure: BatonFailure | undefined): void {
+  private report(
+    state: ActivityState,
+    startMs: number,
+    failure: BatonFailure | undefined,
+    lost = false,
+  ): void {
     const hooks = this.services.hooks;
     if (hooks.onActivityAttempt === undefined) return;
     const event = {
@@ -149,6 +156,8 @@ export class ActivityRunner {
         ...event,
         outcome: failure instanceof TimeoutFailure ? 'timed out' : 'failed',
         error: failure.message,
+        errorType: failureType(failure),
+        ...(lost ? { lost } : {}),
       });
   }
 

@@ -17,6 +17,10 @@ export interface ActivityAttemptEvent {
   elapsedMs: number;
   /** The failure's message, when it failed or timed out. */
   error?: string;
+  /** The failure's type (an `ApplicationFailure`'s type, else the error's name). */
+  errorType?: string;
+  /** True when the attempt was lost with its worker (crash) and is counted as timed out. */
+  lost?: boolean;
 }
 
 /** An activity outcome that has become durable, as reported to {@link WorkerHooks.onActivityRecorded}. */

@@ -37,6 +37,8 @@ export class Worker implements WorkerServices {
   private readonly slots: Semaphore;
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   private poke: (() => void) | undefined;
+  /** Set when work was announced while the poll loop was busy, so it polls again at once. */
+  private poked = false;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -86,7 +88,13 @@ export class Worker implements WorkerServices {
 
   forget(runId: string): void {
     this.hosts.delete(runId);
-    this.poke?.();
+    this.wake();
+  }
+
+  /** Makes the poll loop poll now, or right after the poll it is doing. */
+  private wake(): void {
+    if (this.poke !== undefined) this.poke();
+    else this.poked = true;
   }
 
   /** Executions held in memory now. */
@@ -149,6 +157,10 @@ export class Worker implements WorkerServices {
       }
       if (this.state !== 'running') break;
       if (claimedCount > 0 && claimedCount === limit) continue;
+      if (this.poked) {
+        this.poked = false;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const cancel = this.clock.setTimer(() => wake(), this.options.pollIntervalMs);
         const wake = (): void => {
@@ -200,7 +212,7 @@ export class Worker implements WorkerServices {
   private onNotice(notice: StoreNotice): void {
     switch (notice.kind) {
       case 'task':
-        if (notice.taskQueue === this.taskQueue) this.poke?.();
+        if (notice.taskQueue === this.taskQueue) this.wake();
         return;
       case 'inbox':
         if (this.hosts.has(notice.runId)) void this.deliverInbox().catch(() => undefined);

@@ -1,9 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { defineWorkflow, type ActivityProxy, type WorkflowHandle, type Client } from '../../src/index.js';
 
-const activities = {
-  async attack(p: { hp: number }, damage: number): Promise<{ hp: number }> {
-    return { hp: Math.max(1, p.hp - damage) };
+interface Activities {
+  attack(p: { hp: number }, damage: number): Promise<{ hp: number }>;
+  name(): Promise<string>;
+}
   },
   async name(): Promise<string> {
     return 'Mewtwo';
@@ -12,7 +13,7 @@ const activities = {
 
 describe('typed proxies and definitions (checked by tsc)', () => {
   it('argument and result types flow from the activity definitions to the call site', () => {
-    type Proxy = ActivityProxy<typeof activities>;
+    type Proxy = ActivityProxy<Activities>;
     expectTypeOf<Parameters<Proxy['attack']>>().toEqualTypeOf<[p: { hp: number }, damage: number]>();
     expectTypeOf<ReturnType<Proxy['attack']>>().toEqualTypeOf<Promise<{ hp: number }>>();
     expectTypeOf<ReturnType<ReturnType<Proxy['name']['withOptions']>>>().toEqualTypeOf<Promise<string>>();

@@ -1,0 +1,6 @@
+/** The Pokémon capture example: domain, faults, services, activities and workflows. */
+export * from './domain.js';
+export * from './faults.js';
+export * from './services.js';
+export * from './activities.js';
+export * from './workflows.js';
