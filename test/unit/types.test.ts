@@ -5,11 +5,6 @@ interface Activities {
   attack(p: { hp: number }, damage: number): Promise<{ hp: number }>;
   name(): Promise<string>;
 }
-  },
-  async name(): Promise<string> {
-    return 'Mewtwo';
-  },
-};
 
 describe('typed proxies and definitions (checked by tsc)', () => {
   it('argument and result types flow from the activity definitions to the call site', () => {
