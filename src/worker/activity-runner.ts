@@ -33,6 +33,8 @@ export interface ActivityOwner {
   commit(write: ExecutionWrite): Promise<boolean>;
   /** Hands a final outcome over to be recorded in the history. */
   outcome(outcome: ActivityOutcome): void;
+  /** Something this worker did not expect went wrong: block the workflow task with the error. */
+  crashed(error: Error): void;
 }
 
 /**
@@ -48,8 +50,14 @@ export class ActivityRunner {
   /** Runs the current attempt at its start time. */
   schedule(state: ActivityState): void {
     const delayMs = state.record.nextAttemptMs - this.services.clock.nowMs();
-    if (delayMs <= 0) void this.run(state);
-    else state.cancelTimer = this.services.clock.setTimer(() => void this.run(state), delayMs);
+    if (delayMs <= 0) this.launch(state);
+    else state.cancelTimer = this.services.clock.setTimer(() => this.launch(state), delayMs);
+  }
+
+  private launch(state: ActivityState): void {
+    this.run(state).catch((err: unknown) =>
+      this.owner.crashed(err instanceof Error ? err : new Error(String(err))),
+    );
   }
 
   /**

@@ -163,6 +163,8 @@ export class ExecutionHost implements ActivityOwner {
     for (const record of pendingActivities) {
       const event = scheduled.get(record.seq);
       if (event === undefined) continue;
+      const problem = checkActivityRoute(this.services, record.activityType, event.attrs.options.taskQueue);
+      if (problem !== undefined) return this.block(problem);
       const state = newActivityState(record, event.attrs.options, event.payload!);
       this.activities.set(record.seq, state);
       recovered.push(state);
@@ -186,7 +188,22 @@ export class ExecutionHost implements ActivityOwner {
   private post(mail: Mail): void {
     if (this.gone) return;
     this.mail.push(mail);
-    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    this.pumping ??= this.pump()
+      .catch((err: unknown) => this.crashed(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => (this.pumping = undefined));
+  }
+
+  crashed(error: Error): void {
+    this.services.logger.error('unexpected error in a workflow task', {
+      runId: this.runId,
+      error: error.message,
+    });
+    void this.block(error).catch((err: unknown) =>
+      this.services.logger.error('could not release the execution', {
+        runId: this.runId,
+        error: String(err),
+      }),
+    );
   }
 
   private async pump(): Promise<void> {

@@ -186,10 +186,7 @@ export class Worker implements WorkerServices {
       const host = await ExecutionHost.create(this, c);
       if (host === undefined) continue;
       this.hosts.set(host.runId, host);
-      host.start().catch((err: unknown) => {
-        this.logger.error('execution failed to resume', { runId: host.runId, error: (err as Error).message });
-        host.leave('resume failed');
-      });
+      host.start().catch((err: unknown) => host.crashed(err instanceof Error ? err : new Error(String(err))));
     }
     return claimed.length;
   }
