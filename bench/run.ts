@@ -6,7 +6,7 @@
  *   npm run bench                                  # A and B, durability normal then full
  *   npm run build && node --expose-gc dist/bench/run.js --durability normal --only B
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Command, Option } from 'commander';
 import type { Durability } from './engine.js';
 import { latency, TARGETS, throughput, type WorkloadResult } from './workloads.js';
@@ -57,7 +57,7 @@ function row(r: WorkloadResult): string[] {
       `A: ${r.workflows} captures at once`,
       r.durability,
       `${fmt(r.workflowsPerSec)} workflows/s`,
-      `${fmt(r.stepsPerSec)} steps/s; median of ${r.runsWallMs.length}: ${fmt(r.wallMs)} ms`,
+      `${fmt(r.stepsPerSec)} steps/s; median of ${r.runsWallMs.length}: ${fmt(r.wallMs)} ms; best ${fmt(r.bestWorkflowsPerSec)} wf/s`,
       `${fmt(r.peakRssMb)} MiB`,
       `${r.target}: ${verdict}`,
     ];
@@ -66,7 +66,7 @@ function row(r: WorkloadResult): string[] {
     `B: ${r.steps} sequential steps`,
     r.durability,
     `${fmt(r.medianMsPerStep, 3)} ms/step`,
-    `median of ${r.runsMsPerStep.length}: ${fmt(r.medianWallMs, 1)} ms/workflow`,
+    `median of ${r.runsMsPerStep.length}: ${fmt(r.medianWallMs, 1)} ms/workflow; best ${fmt(r.bestMsPerStep, 3)} ms/step`,
     `${fmt(r.peakRssMb)} MiB`,
     `${r.target}: ${verdict}`,
   ];
@@ -87,6 +87,13 @@ async function main(): Promise<void> {
     if (!flags.json) console.log(text);
   };
   say(`Baton bench: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown CPU'})`);
+  const busy = (): string => {
+    const load = loadavg()[0]!;
+    return load > cpus().length * 0.75
+      ? `load average ${load.toFixed(1)} on ${cpus().length} CPUs: other work is running, figures will be low and noisy`
+      : `load average ${load.toFixed(1)}`;
+  };
+  say(busy());
   say(
     `targets (default store): A >= ${TARGETS.workflowsPerSec} workflows/s, B <= ${TARGETS.msPerStep} ms/step\n`,
   );
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
     }
   }
   say(`\n${table(results.map(row))}\n`);
+  say(`after the run: ${busy()}`);
   say(
     `process peak RSS (maxRSS): ${fmt(process.resourceUsage().maxRSS / 1024)} MiB; total ${fmt((performance.now() - started) / 1000, 1)} s\n`,
   );
