@@ -114,6 +114,8 @@ export interface ExecutionWrite {
 /** A worker handing an execution back, or blocking its workflow task after a failure. */
 export interface ReleaseRequest {
   runId: string;
+  /** The execution's task queue (its workers are told it is claimable). */
+  taskQueue: string;
   /** Pending activities whose attempt had not started, to mark as handed back. */
   handedBack?: number[];
   workerId: string;

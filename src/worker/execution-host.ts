@@ -3,7 +3,7 @@ import { ActivityFailure } from '../common/failures.js';
 import type { EventOf, ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { Command } from '../runtime/commands.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
-import type { ClaimedExecution, ExecutionWrite, InboxRecord } from '../store/types.js';
+import type { ClaimedExecution, ExecutionRecord, ExecutionWrite, InboxRecord } from '../store/types.js';
 import { newActivityState, type ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
 import { settle, type WorkerServices } from './services.js';
@@ -70,7 +70,7 @@ export class ExecutionHost implements ActivityOwner {
     try {
       return new ExecutionHost(services, claimed);
     } catch (err) {
-      await blockClaimed(services, claimed, err as Error);
+      await blockTask(services, claimed.execution, claimed.execution.taskAttempt, err as Error);
       return undefined;
     }
   }
@@ -143,6 +143,7 @@ export class ExecutionHost implements ActivityOwner {
     }
     await this.services.store.release({
       runId: this.runId,
+      taskQueue: this.claimed.execution.taskQueue,
       workerId: this.services.identity,
       epoch: this.epoch,
       readyAtMs: this.services.clock.nowMs(),
@@ -368,19 +369,7 @@ export class ExecutionHost implements ActivityOwner {
     if (this.gone) return;
     this.gone = true;
     for (const state of this.activities.values()) this.runner.drop(state, 'workflow task failed');
-    this.services.hooks.onWorkflowTaskFailed?.({ workflowId: this.workflowId, runId: this.runId, error });
-    this.services.logger.warn('workflow task failed; it will be retried', {
-      workflowId: this.workflowId,
-      runId: this.runId,
-      error: error.message,
-    });
-    await this.services.store.release({
-      runId: this.runId,
-      workerId: this.services.identity,
-      epoch: this.epoch,
-      readyAtMs: this.services.clock.nowMs() + taskRetryDelayMs(this.taskAttempt + 1),
-      taskError: `${error.name}: ${error.message}`,
-    });
+    await blockTask(this.services, this.claimed.execution, this.taskAttempt, error);
     this.services.forget(this.runId);
   }
 }
@@ -391,19 +380,28 @@ const CLOSE_STATUS: Record<Exclude<Command['kind'], 'scheduleActivity'>, Executi
   cancelWorkflow: 'CANCELED',
 };
 
-/** Blocks a claimed execution whose workflow type this worker does not have. */
-async function blockClaimed(
+/**
+ * Hands back an execution whose workflow task failed: the error is recorded for `describe()` and
+ * the task is tried again after its back-off (at once by a newly started worker).
+ */
+async function blockTask(
   services: WorkerServices,
-  claimed: ClaimedExecution,
+  e: ExecutionRecord,
+  taskAttempt: number,
   error: Error,
 ): Promise<void> {
-  const e = claimed.execution;
-  services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });
+  services.logger.warn('workflow task failed; it will be retried', {
+    workflowId: e.workflowId,
+    runId: e.runId,
+    error: error.message,
+  });
   await services.store.release({
     runId: e.runId,
+    taskQueue: e.taskQueue,
     workerId: services.identity,
     epoch: e.leaseEpoch,
-    readyAtMs: services.clock.nowMs() + taskRetryDelayMs(e.taskAttempt + 1),
+    readyAtMs: services.clock.nowMs() + taskRetryDelayMs(taskAttempt + 1),
     taskError: `${error.name}: ${error.message}`,
   });
+  services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });
 }

@@ -164,6 +164,7 @@ export function storeConformance(name: string, open: OpenStore): void {
       const [a] = await claim(store, 'A', 1000);
       await store.release({
         runId: req.runId,
+        taskQueue: 'q',
         workerId: 'A',
         epoch: a!.execution.leaseEpoch,
         readyAtMs: 5000,

@@ -1,11 +1,19 @@
 import type Database from 'better-sqlite3';
-import { LeaseLostError } from '../../common/errors.js';
-import type { ExecutionWrite, StoreNotice } from '../types.js';
-import { activityParams, eventParams } from './rows.js';
-import type { Statements } from './statements.js';
+import {
+  LeaseLostError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '../../common/errors.js';
 
-interface Queued {
-  write: ExecutionWrite;
+/** One queued write: statements to run inside the batch's transaction, then what to do after commit. */
+export interface QueuedWrite {
+  /** Runs the statements. It may throw a refusal only before its first change (see {@link isRefusal}). */
+  apply(): void;
+  /** Called after the commit (notices to listeners). */
+  after?: (() => void) | undefined;
+}
+
+interface Queued extends QueuedWrite {
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -14,41 +22,62 @@ interface Queued {
 const MAX_BATCH = 512;
 
 /**
+ * A write refused by a check that runs before any of its changes (fencing, a duplicate start): the
+ * batch can go on without a savepoint, since the refused write changed nothing.
+ */
+function isRefusal(err: unknown): boolean {
+  return (
+    err instanceof LeaseLostError ||
+    err instanceof WorkflowExecutionAlreadyStartedError ||
+    err instanceof WorkflowNotFoundError
+  );
+}
+
+/**
  * One writer that batches the writes of many executions made during one event-loop turn into a
- * single transaction (flushed on `setImmediate`, never on a timer). Each execution's writes sit in
- * their own savepoint, so one fenced write does not abort the batch. A write's promise resolves
- * once its transaction has committed.
+ * single transaction (flushed on `setImmediate`, never on a timer). A refused write does not abort
+ * the batch; any other error replays the batch with one savepoint per write, so only that write
+ * fails. A write's promise resolves once its transaction has committed.
  */
 export class GroupCommitter {
   private queue: Queued[] = [];
   private scheduled = false;
-  private readonly applyOne: (write: ExecutionWrite) => void;
-  private readonly applyBatch: (batch: Queued[]) => Error[];
+  private readonly fast: (items: Queued[]) => unknown[];
+  private readonly isolated: (items: Queued[]) => unknown[];
 
-  constructor(
-    db: Database.Database,
-    private readonly st: Statements,
-    private readonly notify: (notice: StoreNotice) => void,
-  ) {
-    this.applyOne = db.transaction((write: ExecutionWrite) => this.apply(write));
-    const batch = db.transaction((items: Queued[]) => {
-      const errors: Error[] = [];
+  constructor(db: Database.Database) {
+    const fast = db.transaction((items: Queued[]) => {
+      const errors: unknown[] = [];
       for (let i = 0; i < items.length; i++) {
         try {
-          this.applyOne(items[i]!.write);
+          items[i]!.apply();
         } catch (err) {
-          errors[i] = err as Error;
+          if (!isRefusal(err)) throw err;
+          errors[i] = err;
         }
       }
       return errors;
     });
-    this.applyBatch = (items) => batch.immediate(items);
+    const one = db.transaction((item: Queued) => item.apply());
+    const isolated = db.transaction((items: Queued[]) => {
+      const errors: unknown[] = [];
+      for (let i = 0; i < items.length; i++) {
+        try {
+          one(items[i]!);
+        } catch (err) {
+          errors[i] = err;
+        }
+      }
+      return errors;
+    });
+    this.fast = (items) => fast.immediate(items);
+    this.isolated = (items) => isolated.immediate(items);
   }
 
-  /** Queues a write; resolves once committed. @throws LeaseLostError when fenced. */
-  enqueue(write: ExecutionWrite): Promise<void> {
+  /** Queues a write; resolves once committed, rejects with what `apply` threw. */
+  enqueue(write: QueuedWrite): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
+      this.queue.push({ apply: write.apply, after: write.after, resolve, reject } as Queued);
       if (this.queue.length >= MAX_BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -63,50 +92,25 @@ export class GroupCommitter {
     const items = this.queue;
     if (items.length === 0) return;
     this.queue = [];
-    let errors: Error[];
+    let errors: unknown[];
     try {
-      errors = this.applyBatch(items);
-    } catch (err) {
-      for (const item of items) item.reject(err);
-      return;
+      errors = this.fast(items);
+    } catch {
+      try {
+        errors = this.isolated(items);
+      } catch (err) {
+        for (const item of items) item.reject(err);
+        return;
+      }
     }
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       const err = errors[i];
       if (err !== undefined) item.reject(err);
       else {
-        const w = item.write;
-        if (w.close !== undefined) this.notify({ kind: 'closed', runId: w.runId, workflowId: w.workflowId });
+        item.after?.();
         item.resolve();
       }
-    }
-  }
-
-  private apply(w: ExecutionWrite): void {
-    const st = this.st;
-    if (w.events.length > 0) {
-      const lastEventId = w.events[w.events.length - 1]!.eventId;
-      const r = st.advanceHead.run({
-        runId: w.runId,
-        workerId: w.workerId,
-        epoch: w.epoch,
-        expectedLastEventId: w.expectedLastEventId,
-        lastEventId,
-      });
-      if (r.changes === 0) throw new LeaseLostError(w.runId);
-      for (const e of w.events) st.insertEvent.run(...eventParams(w.runId, e));
-    } else if (st.checkLease.get(w.runId, w.workerId, w.epoch) === undefined) {
-      throw new LeaseLostError(w.runId);
-    }
-    if (w.clearTaskError === true) st.clearTaskError.run(w.runId);
-    for (const seq of w.deleteActivities ?? []) st.deleteActivity.run(w.runId, seq);
-    for (const a of w.upsertActivities ?? []) st.upsertActivity.run(...activityParams(w.runId, a));
-    for (const id of w.consumedInbox ?? []) st.deleteInbox.run(id);
-    if (w.close !== undefined) {
-      const closeTimeMs = w.events[w.events.length - 1]?.timeMs ?? Date.now();
-      st.closeExecution.run(w.close, closeTimeMs, w.runId);
-      st.deleteActivitiesOfRun.run(w.runId);
-      st.deleteInboxOfRun.run(w.runId);
     }
   }
 }

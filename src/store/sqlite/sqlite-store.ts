@@ -20,6 +20,7 @@ import type {
   Store,
   StoreNotice,
 } from '../types.js';
+import { applyExecutionWrite } from './apply-write.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { refuseStart } from '../reuse-policy.js';
@@ -70,12 +71,12 @@ export class SqliteStore implements Store {
     this.url = `sqlite:${memory ? ':memory:' : path}`;
     this.db = openDatabase(path, location, memory, options);
     this.st = prepareStatements(this.db);
-    this.committer = new GroupCommitter(this.db, this.st, (n) => this.emit(n));
+    this.committer = new GroupCommitter(this.db);
   }
 
-  async createExecution(req: CreateExecutionRequest): Promise<void> {
-    this.db
-      .transaction(() => {
+  createExecution(req: CreateExecutionRequest): Promise<void> {
+    return this.committer.enqueue({
+      apply: () => {
         const previous = this.st.latestByWorkflowId.get(req.workflowId) as ExecutionRow | undefined;
         const verdict = refuseStart(req, previous === undefined ? undefined : toExecution(previous));
         if (verdict === 'terminate' && previous !== undefined) {
@@ -93,7 +94,7 @@ export class SqliteStore implements Store {
             req.nowMs,
           );
         } catch (err) {
-          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          if (verdict === undefined && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
             throw new WorkflowExecutionAlreadyStartedError(
               `workflow execution already started: workflowId '${req.workflowId}' is running`,
               req.workflowId,
@@ -103,9 +104,9 @@ export class SqliteStore implements Store {
           throw err;
         }
         this.st.insertEvent.run(...eventParams(req.runId, req.startEvent));
-      })
-      .immediate();
-    this.emit({ kind: 'task', taskQueue: req.taskQueue });
+      },
+      after: () => this.emit({ kind: 'task', taskQueue: req.taskQueue }),
+    });
   }
 
   async claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]> {
@@ -135,17 +136,22 @@ export class SqliteStore implements Store {
   }
 
   commit(write: ExecutionWrite): Promise<void> {
-    return this.committer.enqueue(write);
+    return this.committer.enqueue({
+      apply: () => applyExecutionWrite(this.st, write),
+      after:
+        write.close === undefined
+          ? undefined
+          : () => this.emit({ kind: 'closed', runId: write.runId, workflowId: write.workflowId }),
+    });
   }
 
   async renewLeases(workerId: string, leaseMs: number, nowMs: number): Promise<number> {
     return this.st.renew.run({ workerId, expiresAtMs: nowMs + leaseMs }).changes;
   }
 
-  async release(req: ReleaseRequest): Promise<void> {
-    this.committer.flush();
-    this.db
-      .transaction(() => {
+  release(req: ReleaseRequest): Promise<void> {
+    return this.committer.enqueue({
+      apply: () => {
         const r = this.st.release.run({
           runId: req.runId,
           workerId: req.workerId,
@@ -156,8 +162,9 @@ export class SqliteStore implements Store {
         });
         if (r.changes === 1)
           for (const seq of req.handedBack ?? []) this.st.markHandedBack.run(req.runId, seq);
-      })
-      .immediate();
+      },
+      after: () => this.emit({ kind: 'task', taskQueue: req.taskQueue }),
+    });
   }
 
   async inboxFor(workerId: string): Promise<InboxRecord[]> {
@@ -204,35 +211,29 @@ export class SqliteStore implements Store {
     return (stmt.all(...params, filter.limit ?? 100) as ExecutionRow[]).map(toExecution);
   }
 
-  async requestCancel(
-    workflowId: string,
-    runId: string | undefined,
-    reason: string,
-    nowMs: number,
-  ): Promise<void> {
-    const row = this.db
-      .transaction(() => {
-        const r = this.runningRow(workflowId, runId);
-        this.st.insertInbox.run(r.run_id, 'cancel', JSON.stringify({ reason }), nowMs);
-        this.st.wakeUnowned.run(nowMs, r.run_id);
-        return r;
-      })
-      .immediate();
-    this.emit({ kind: 'inbox', runId: row.run_id });
-    this.emit({ kind: 'task', taskQueue: row.task_queue });
+  requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void> {
+    let row: ExecutionRow | undefined;
+    return this.committer.enqueue({
+      apply: () => {
+        row = this.runningRow(workflowId, runId);
+        this.st.insertInbox.run(row.run_id, 'cancel', JSON.stringify({ reason }), nowMs);
+        this.st.wakeUnowned.run(nowMs, row.run_id);
+      },
+      after: () => {
+        this.emit({ kind: 'inbox', runId: row!.run_id });
+        this.emit({ kind: 'task', taskQueue: row!.task_queue });
+      },
+    });
   }
 
-  async terminate(
-    workflowId: string,
-    runId: string | undefined,
-    reason: string,
-    nowMs: number,
-  ): Promise<void> {
-    this.committer.flush();
-    const row = this.db
-      .transaction(() => this.terminateRow(this.runningRow(workflowId, runId), reason, nowMs))
-      .immediate();
-    this.emit({ kind: 'closed', runId: row.run_id, workflowId: row.workflow_id });
+  terminate(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void> {
+    let row: ExecutionRow | undefined;
+    return this.committer.enqueue({
+      apply: () => {
+        row = this.terminateRow(this.runningRow(workflowId, runId), reason, nowMs);
+      },
+      after: () => this.emit({ kind: 'closed', runId: row!.run_id, workflowId: row!.workflow_id }),
+    });
   }
 
   subscribe(listener: (notice: StoreNotice) => void): () => void {

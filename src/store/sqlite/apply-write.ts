@@ -1,0 +1,37 @@
+import { LeaseLostError } from '../../common/errors.js';
+import type { ExecutionWrite } from '../types.js';
+import { activityParams, eventParams } from './rows.js';
+import type { Statements } from './statements.js';
+
+/**
+ * Applies an owner's fenced write. The fence is checked by the first statement (no change is made
+ * when it fails), so a refused write needs no savepoint.
+ *
+ * @throws LeaseLostError when the owner or epoch no longer holds the lease, or the history does
+ *   not end at `expectedLastEventId`.
+ */
+export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
+  if (w.events.length > 0) {
+    const r = st.advanceHead.run({
+      runId: w.runId,
+      workerId: w.workerId,
+      epoch: w.epoch,
+      expectedLastEventId: w.expectedLastEventId,
+      lastEventId: w.events[w.events.length - 1]!.eventId,
+    });
+    if (r.changes === 0) throw new LeaseLostError(w.runId);
+    for (const e of w.events) st.insertEvent.run(...eventParams(w.runId, e));
+  } else if (st.checkLease.get(w.runId, w.workerId, w.epoch) === undefined) {
+    throw new LeaseLostError(w.runId);
+  }
+  if (w.clearTaskError === true) st.clearTaskError.run(w.runId);
+  for (const seq of w.deleteActivities ?? []) st.deleteActivity.run(w.runId, seq);
+  for (const a of w.upsertActivities ?? []) st.upsertActivity.run(...activityParams(w.runId, a));
+  for (const id of w.consumedInbox ?? []) st.deleteInbox.run(id);
+  if (w.close !== undefined) {
+    const closeTimeMs = w.events[w.events.length - 1]?.timeMs ?? Date.now();
+    st.closeExecution.run(w.close, closeTimeMs, w.runId);
+    st.deleteActivitiesOfRun.run(w.runId);
+    st.deleteInboxOfRun.run(w.runId);
+  }
+}
