@@ -2,7 +2,7 @@ import type { Clock } from '../common/clock.js';
 import type { DataConverter } from '../common/converter.js';
 import { ValidationError } from '../common/errors.js';
 import { HISTORY_VERSION, type HistoryEvent } from '../common/history.js';
-import { newId } from '../common/ids.js';
+import { newId, newTimeOrderedId } from '../common/ids.js';
 import type { WorkflowArgs, WorkflowDefinition, WorkflowResult } from '../runtime/definitions.js';
 import type { ExecutionRecord, ListFilter, Store, WorkflowIdReusePolicy } from '../store/types.js';
 import { BATON_VERSION } from '../version.js';
@@ -89,7 +89,7 @@ export class Client {
     const args = options.args ?? [];
     if (!Array.isArray(args)) throw new ValidationError('args: expected an array of arguments');
     const payload = this.deps.converter.toPayload(args, `input of workflow '${workflowType}'`);
-    const runId = newId();
+    const runId = newTimeOrderedId();
     const nowMs = this.deps.clock.nowMs();
     const startEvent: HistoryEvent = {
       eventId: 1,

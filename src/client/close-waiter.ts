@@ -17,8 +17,8 @@ export class CloseWaiter {
   ) {}
 
   /** Resolves with the closed execution record. */
-  async wait(workflowId: string, runId: string): Promise<ExecutionRecord> {
-    const now = await this.store.getExecution(workflowId, runId);
+  async wait(workflowId: string, runId: string, known?: ExecutionRecord): Promise<ExecutionRecord> {
+    const now = known ?? (await this.store.getExecution(workflowId, runId));
     if (now !== undefined && now.status !== 'RUNNING') return now;
     return new Promise((resolve) => {
       let entry = this.waiters.get(runId);
@@ -47,7 +47,13 @@ export class CloseWaiter {
   }
 
   private async pollAll(): Promise<void> {
-    for (const runId of [...this.waiters.keys()]) await this.check(runId);
+    let closed: string[];
+    try {
+      closed = await this.store.closedAmong([...this.waiters.keys()]);
+    } catch {
+      return;
+    }
+    for (const runId of closed) await this.check(runId);
   }
 
   private async check(runId: string): Promise<void> {

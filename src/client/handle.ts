@@ -72,7 +72,7 @@ export class WorkflowHandle<R = unknown> {
    */
   async result(): Promise<R> {
     const record = await this.record();
-    const closed = await this.deps.waiter.wait(record.workflowId, record.runId);
+    const closed = await this.deps.waiter.wait(record.workflowId, record.runId, record);
     const history = await this.deps.store.getHistory(closed.runId, closed.lastEventId);
     const last = history[history.length - 1];
     if (last === undefined)

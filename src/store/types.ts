@@ -158,6 +158,8 @@ export interface Store {
   getExecution(workflowId: string, runId?: string): Promise<ExecutionRecord | undefined>;
   getHistory(runId: string, fromEventId?: number): Promise<HistoryEvent[]>;
   getPendingActivities(runId: string): Promise<PendingActivityRecord[]>;
+  /** The runs among `runIds` that have closed, in one query. */
+  closedAmong(runIds: readonly string[]): Promise<string[]>;
   listExecutions(filter: ListFilter): Promise<ExecutionRecord[]>;
   /** Adds a cancel request to the inbox of a running execution. @throws WorkflowNotFoundError */
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;

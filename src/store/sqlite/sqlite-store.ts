@@ -188,6 +188,10 @@ export class SqliteStore implements Store {
     return (this.st.pendingActivities.all(runId) as ActivityRow[]).map(toActivity);
   }
 
+  async closedAmong(runIds: readonly string[]): Promise<string[]> {
+    return (this.st.closedAmong.all(JSON.stringify(runIds)) as { run_id: string }[]).map((r) => r.run_id);
+  }
+
   async listExecutions(filter: ListFilter): Promise<ExecutionRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];

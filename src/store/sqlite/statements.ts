@@ -8,7 +8,7 @@ const SQL = {
   insertExecution: `INSERT INTO executions (run_id, workflow_id, workflow_type, task_queue, status, start_time_ms, last_event_id, ready_at_ms)
        VALUES (?, ?, ?, ?, 'RUNNING', ?, 1, ?)`,
   latestByWorkflowId: `SELECT * FROM executions WHERE workflow_id = ? ORDER BY start_time_ms DESC, rowid DESC LIMIT 1`,
-  byRunId: `SELECT * FROM executions WHERE run_id = ?`,
+  closedAmong: `SELECT run_id FROM executions WHERE run_id IN (SELECT value FROM json_each(?)) AND status <> 'RUNNING'`,
   byWorkflowAndRun: `SELECT * FROM executions WHERE workflow_id = ? AND run_id = ?`,
   insertEvent: `INSERT INTO history_events (run_id, event_id, event_type, time_ms, attrs, payload) VALUES (?, ?, ?, ?, ?, ?)`,
   history: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ? AND event_id >= ? ORDER BY event_id`,
