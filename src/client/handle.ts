@@ -3,6 +3,7 @@ import { WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js'
 import { CancelledFailure, TerminatedFailure } from '../common/failures.js';
 import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { Clock } from '../common/clock.js';
+import { openActivities } from '../store/open-activities.js';
 import type { ExecutionRecord, Store } from '../store/types.js';
 import type { CloseWaiter } from './close-waiter.js';
 
@@ -99,7 +100,11 @@ export class WorkflowHandle<R = unknown> {
     const r = await this.record();
     const decode = (p: Parameters<DataConverter['fromPayload']>[0] | undefined): unknown =>
       p === undefined ? undefined : this.deps.converter.fromPayload(p);
-    const pending = await this.deps.store.getPendingActivities(r.runId);
+    const rows = await this.deps.store.getPendingActivities(r.runId);
+    const pending =
+      r.status === 'RUNNING'
+        ? openActivities(await this.deps.store.getHistory(r.runId), rows).map((a) => a.record)
+        : [];
     return {
       workflowId: r.workflowId,
       runId: r.runId,

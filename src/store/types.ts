@@ -116,8 +116,8 @@ export interface ReleaseRequest {
   runId: string;
   /** The execution's task queue (its workers are told it is claimable). */
   taskQueue: string;
-  /** Pending activities whose attempt had not started, to mark as handed back. */
-  handedBack?: number[];
+  /** Pending activities whose attempt had not started, written with `handedBack: true`. */
+  handedBack?: PendingActivityRecord[];
   workerId: string;
   epoch: number;
   readyAtMs: number;

@@ -217,6 +217,7 @@ export class ActivityRunner {
   private persist(state: ActivityState): Promise<boolean> {
     const write = this.owner.bareWrite();
     write.upsertActivities = [{ ...state.record }];
+    state.persisted = true;
     return this.owner.commit(write);
   }
 }

@@ -13,6 +13,8 @@ export interface ActivityState {
   /** Cancels the timer of the next attempt. */
   cancelTimer: (() => void) | undefined;
   running: boolean;
+  /** True once a pending-activity row exists for it (a first attempt has none). */
+  persisted: boolean;
   /** Dropped: its outcome is ignored (the execution closed, was cancelled, or was lost). */
   dropped: boolean;
   /** Whether a heartbeat write is in flight / another is wanted after it. */
@@ -25,8 +27,10 @@ export function newActivityState(
   record: PendingActivityRecord,
   options: ResolvedActivityOptions,
   args: Payload,
+  persisted: boolean,
 ): ActivityState {
   return {
+    persisted,
     record,
     options,
     args,

@@ -3,7 +3,14 @@ import { ActivityFailure } from '../common/failures.js';
 import type { EventOf, ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { Command } from '../runtime/commands.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
-import type { ClaimedExecution, ExecutionRecord, ExecutionWrite, InboxRecord } from '../store/types.js';
+import { openActivities } from '../store/open-activities.js';
+import type {
+  ClaimedExecution,
+  ExecutionRecord,
+  ExecutionWrite,
+  InboxRecord,
+  PendingActivityRecord,
+} from '../store/types.js';
 import { newActivityState, type ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
 import { settle, type WorkerServices } from './services.js';
@@ -136,9 +143,9 @@ export class ExecutionHost implements ActivityOwner {
     await this.pumping;
     if (this.gone) return;
     this.gone = true;
-    const notStarted: number[] = [];
-    for (const [seq, state] of this.activities) {
-      if (!state.running) notStarted.push(seq);
+    const notStarted: PendingActivityRecord[] = [];
+    for (const state of this.activities.values()) {
+      if (!state.running) notStarted.push({ ...state.record, handedBack: true });
       this.runner.drop(state, 'worker shutting down');
     }
     await this.services.store.release({
@@ -157,16 +164,21 @@ export class ExecutionHost implements ActivityOwner {
     const { history, pendingActivities, inbox } = this.claimed;
     await this.run.replay(history);
     if (this.run.taskFailure !== undefined) return this.block(this.run.taskFailure);
-    const scheduled = new Map<number, EventOf<'ActivityTaskScheduled'>>();
-    for (const event of history)
-      if (event.eventType === 'ActivityTaskScheduled') scheduled.set(event.attrs.seq, event);
+    const persisted = new Set(pendingActivities.map((r) => r.seq));
     const recovered: ActivityState[] = [];
-    for (const record of pendingActivities) {
-      const event = scheduled.get(record.seq);
-      if (event === undefined) continue;
-      const problem = checkActivityRoute(this.services, record.activityType, event.attrs.options.taskQueue);
+    for (const { record, scheduled } of openActivities(history, pendingActivities)) {
+      const problem = checkActivityRoute(
+        this.services,
+        record.activityType,
+        scheduled.attrs.options.taskQueue,
+      );
       if (problem !== undefined) return this.block(problem);
-      const state = newActivityState(record, event.attrs.options, event.payload!);
+      const state = newActivityState(
+        record,
+        scheduled.attrs.options,
+        scheduled.payload!,
+        persisted.has(record.seq),
+      );
       this.activities.set(record.seq, state);
       recovered.push(state);
     }
@@ -263,7 +275,7 @@ export class ExecutionHost implements ActivityOwner {
   private recordOutcome(o: ActivityOutcome, write: ExecutionWrite): HistoryEvent {
     const r = o.state.record;
     this.activities.delete(r.seq);
-    (write.deleteActivities ??= []).push(r.seq);
+    if (o.state.persisted) (write.deleteActivities ??= []).push(r.seq);
     const started = this.event(
       'ActivityTaskStarted',
       {
@@ -301,7 +313,7 @@ export class ExecutionHost implements ActivityOwner {
     const reason = typeof record.attrs.reason === 'string' ? record.attrs.reason : 'cancelled';
     for (const [seq, state] of this.activities) {
       this.runner.drop(state, 'workflow cancellation requested');
-      (write.deleteActivities ??= []).push(seq);
+      if (state.persisted) (write.deleteActivities ??= []).push(seq);
     }
     this.activities.clear();
     const event = this.event('WorkflowExecutionCancelRequested', { reason });
@@ -321,7 +333,6 @@ export class ExecutionHost implements ActivityOwner {
           this.lastEventId = markId;
           for (const s of toStart) this.activities.delete(s.record.seq);
           toStart.length = 0;
-          write.upsertActivities = [];
           return problem;
         }
         const event = this.event(
@@ -342,8 +353,7 @@ export class ExecutionHost implements ActivityOwner {
           handedBack: false,
         };
         write.events.push(event);
-        (write.upsertActivities ??= []).push(record);
-        const state = newActivityState(record, c.options, c.payload);
+        const state = newActivityState(record, c.options, c.payload, false);
         this.activities.set(c.seq, state);
         toStart.push(state);
       } else {

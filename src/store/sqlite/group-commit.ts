@@ -77,7 +77,7 @@ export class GroupCommitter {
   /** Queues a write; resolves once committed, rejects with what `apply` threw. */
   enqueue(write: QueuedWrite): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ apply: write.apply, after: write.after, resolve, reject } as Queued);
+      this.queue.push({ ...write, resolve, reject });
       if (this.queue.length >= MAX_BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;

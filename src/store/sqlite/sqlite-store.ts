@@ -21,10 +21,12 @@ import type {
   StoreNotice,
 } from '../types.js';
 import { applyExecutionWrite } from './apply-write.js';
+import { claimBatch } from './claim.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { refuseStart } from '../reuse-policy.js';
 import {
+  activityParams,
   eventParams,
   toActivity,
   toEvent,
@@ -110,29 +112,7 @@ export class SqliteStore implements Store {
   }
 
   async claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]> {
-    const params = {
-      workerId: req.workerId,
-      expiresAtMs: req.nowMs + req.leaseMs,
-      taskQueue: req.taskQueue,
-      nowMs: req.nowMs,
-      limit: req.limit,
-    };
-    return this.db
-      .transaction(() => {
-        const rows = this.st.claim.all(params) as ExecutionRow[];
-        if (req.includeBlocked && rows.length < req.limit) {
-          rows.push(
-            ...(this.st.claimBlocked.all({ ...params, limit: req.limit - rows.length }) as ExecutionRow[]),
-          );
-        }
-        return rows.map((row) => ({
-          execution: toExecution(row),
-          history: this.readHistory(row.run_id, 1),
-          pendingActivities: (this.st.pendingActivities.all(row.run_id) as ActivityRow[]).map(toActivity),
-          inbox: (this.st.inboxOfRun.all(row.run_id) as InboxRow[]).map(toInbox),
-        }));
-      })
-      .immediate();
+    return this.db.transaction(() => claimBatch(this.st, req)).immediate();
   }
 
   commit(write: ExecutionWrite): Promise<void> {
@@ -160,8 +140,9 @@ export class SqliteStore implements Store {
           failed: req.taskError === undefined ? 0 : 1,
           taskError: req.taskError ?? null,
         });
-        if (r.changes === 1)
-          for (const seq of req.handedBack ?? []) this.st.markHandedBack.run(req.runId, seq);
+        if (r.changes === 1) {
+          for (const a of req.handedBack ?? []) this.st.upsertActivity.run(...activityParams(req.runId, a));
+        }
       },
       after: () => this.emit({ kind: 'task', taskQueue: req.taskQueue }),
     });

@@ -28,6 +28,10 @@ const SQL = {
             AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
           LIMIT @limit)
        RETURNING *`,
+  historyOfRuns: `SELECT run_id, event_id, event_type, time_ms, attrs, payload FROM history_events
+    WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, event_id`,
+  pendingOfRuns: `SELECT * FROM pending_activities WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, seq`,
+  inboxOfRuns: `SELECT * FROM inbox WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   pendingActivities: `SELECT * FROM pending_activities WHERE run_id = ? ORDER BY seq`,
   inboxOfRun: `SELECT * FROM inbox WHERE run_id = ? ORDER BY id`,
   inboxOfOwner: `SELECT i.* FROM inbox i JOIN executions e ON e.run_id = i.run_id WHERE e.lease_owner = ? ORDER BY i.id`,
@@ -54,7 +58,6 @@ const SQL = {
   release: `UPDATE executions SET lease_owner = NULL, lease_expires_at_ms = NULL, ready_at_ms = @readyAtMs,
          task_attempt = task_attempt + @failed, task_error = coalesce(@taskError, task_error)
        WHERE run_id = @runId AND lease_owner = @workerId AND lease_epoch = @epoch AND status = 'RUNNING'`,
-  markHandedBack: `UPDATE pending_activities SET handed_back = 1 WHERE run_id = ? AND seq = ?`,
   terminate: `UPDATE executions SET status = 'TERMINATED', close_time_ms = ?, last_event_id = ?, lease_owner = NULL,
          lease_expires_at_ms = NULL, ready_at_ms = NULL, lease_epoch = lease_epoch + 1
        WHERE run_id = ? AND status = 'RUNNING'`,
