@@ -1,13 +1,11 @@
 import type { ExecutionRecord, Store } from '../store/types.js';
 
-type Waiter = (record: ExecutionRecord) => void;
-
 /**
  * Waits for executions to close: woken at once by the store's notices for closes made in this
- * process, and by a shared poll for closes made by other processes.
+ * process, and by one shared query per poll for closes made by other processes.
  */
 export class CloseWaiter {
-  private readonly waiters = new Map<string, { workflowId: string; resolve: Waiter[] }>();
+  private readonly waiters = new Map<string, (() => void)[]>();
   private unsubscribe: (() => void) | undefined;
   private poller: NodeJS.Timeout | undefined;
 
@@ -16,17 +14,13 @@ export class CloseWaiter {
     private readonly pollIntervalMs: number,
   ) {}
 
-  /** Resolves with the closed execution record. */
-  async wait(workflowId: string, runId: string, known?: ExecutionRecord): Promise<ExecutionRecord> {
-    const now = known ?? (await this.store.getExecution(workflowId, runId));
-    if (now !== undefined && now.status !== 'RUNNING') return now;
+  /** Resolves once the run of `record` has closed. */
+  wait(record: ExecutionRecord): Promise<void> {
+    if (record.status !== 'RUNNING') return Promise.resolve();
     return new Promise((resolve) => {
-      let entry = this.waiters.get(runId);
-      if (entry === undefined) {
-        entry = { workflowId, resolve: [] };
-        this.waiters.set(runId, entry);
-      }
-      entry.resolve.push(resolve);
+      const entry = this.waiters.get(record.runId);
+      if (entry === undefined) this.waiters.set(record.runId, [resolve]);
+      else entry.push(resolve);
       this.arm();
     });
   }
@@ -41,33 +35,24 @@ export class CloseWaiter {
 
   private arm(): void {
     this.unsubscribe ??= this.store.subscribe((n) => {
-      if (n.kind === 'closed' && this.waiters.has(n.runId)) void this.check(n.runId);
+      if (n.kind === 'closed') this.closed(n.runId);
     });
     this.poller ??= setInterval(() => void this.pollAll(), this.pollIntervalMs);
   }
 
   private async pollAll(): Promise<void> {
-    let closed: string[];
     try {
-      closed = await this.store.closedAmong([...this.waiters.keys()]);
+      for (const runId of await this.store.closedAmong([...this.waiters.keys()])) this.closed(runId);
     } catch {
-      return;
+      // The next poll tries again.
     }
-    for (const runId of closed) await this.check(runId);
   }
 
-  private async check(runId: string): Promise<void> {
+  private closed(runId: string): void {
     const entry = this.waiters.get(runId);
     if (entry === undefined) return;
-    let record: ExecutionRecord | undefined;
-    try {
-      record = await this.store.getExecution(entry.workflowId, runId);
-    } catch {
-      return;
-    }
-    if (record === undefined || record.status === 'RUNNING' || !this.waiters.has(runId)) return;
     this.waiters.delete(runId);
-    for (const resolve of entry.resolve) resolve(record);
+    for (const resolve of entry) resolve();
     if (this.waiters.size === 0) this.close();
   }
 }

@@ -73,13 +73,12 @@ export class WorkflowHandle<R = unknown> {
    */
   async result(): Promise<R> {
     const record = await this.record();
-    const closed = await this.deps.waiter.wait(record.workflowId, record.runId, record);
-    const history = await this.deps.store.getHistory(closed.runId, closed.lastEventId);
-    const last = history[history.length - 1];
+    await this.deps.waiter.wait(record);
+    const last = await this.deps.store.getLastEvent(record.runId);
     if (last === undefined)
-      throw new WorkflowNotFoundError(this.workflowId, closed.runId, 'close event missing');
+      throw new WorkflowNotFoundError(this.workflowId, record.runId, 'close event missing');
     const fail = (message: string, cause: unknown): never => {
-      throw new WorkflowFailedError(message, closed.workflowId, closed.runId, cause);
+      throw new WorkflowFailedError(message, record.workflowId, record.runId, cause);
     };
     switch (last.eventType) {
       case 'WorkflowExecutionCompleted':

@@ -157,6 +157,8 @@ export interface Store {
   /** The newest run of `workflowId`, or that run. */
   getExecution(workflowId: string, runId?: string): Promise<ExecutionRecord | undefined>;
   getHistory(runId: string, fromEventId?: number): Promise<HistoryEvent[]>;
+  /** The newest event of a run (its close event once it has closed). */
+  getLastEvent(runId: string): Promise<HistoryEvent | undefined>;
   getPendingActivities(runId: string): Promise<PendingActivityRecord[]>;
   /** The runs among `runIds` that have closed, in one query. */
   closedAmong(runIds: readonly string[]): Promise<string[]>;

@@ -1,4 +1,5 @@
 import { LeaseLostError } from '../../common/errors.js';
+import type { HistoryEvent } from '../../common/history.js';
 import type { ExecutionWrite } from '../types.js';
 import { activityParams, eventParams } from './rows.js';
 import type { Statements } from './statements.js';
@@ -20,7 +21,7 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
       lastEventId: w.events[w.events.length - 1]!.eventId,
     });
     if (r.changes === 0) throw new LeaseLostError(w.runId);
-    for (const e of w.events) st.insertEvent.run(...eventParams(w.runId, e));
+    insertEvents(st, w.runId, w.events);
   } else if (st.checkLease.get(w.runId, w.workerId, w.epoch) === undefined) {
     throw new LeaseLostError(w.runId);
   }
@@ -34,4 +35,19 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
     st.deleteActivitiesOfRun.run(w.runId);
     st.deleteInboxOfRun.run(w.runId);
   }
+}
+
+/** Inserts events three, two or one to a statement (fewer statements per step). */
+function insertEvents(st: Statements, runId: string, events: readonly HistoryEvent[]): void {
+  let i = 0;
+  for (; i + 3 <= events.length; i += 3) {
+    st.insertEvents3.run(
+      ...eventParams(runId, events[i]!),
+      ...eventParams(runId, events[i + 1]!),
+      ...eventParams(runId, events[i + 2]!),
+    );
+  }
+  if (events.length - i === 2)
+    st.insertEvents2.run(...eventParams(runId, events[i]!), ...eventParams(runId, events[i + 1]!));
+  else if (events.length - i === 1) st.insertEvent.run(...eventParams(runId, events[i]!));
 }

@@ -1,11 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  StoreError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-} from '../../common/errors.js';
+import { StoreError, WorkflowNotFoundError } from '../../common/errors.js';
 import type { HistoryEvent } from '../../common/history.js';
 import type {
   ClaimedExecution,
@@ -79,11 +75,16 @@ export class SqliteStore implements Store {
   createExecution(req: CreateExecutionRequest): Promise<void> {
     return this.committer.enqueue({
       apply: () => {
-        const previous = this.st.latestByWorkflowId.get(req.workflowId) as ExecutionRow | undefined;
-        const verdict = refuseStart(req, previous === undefined ? undefined : toExecution(previous));
-        if (verdict === 'terminate' && previous !== undefined) {
-          this.terminateRow(previous, 'terminated by a new start (TERMINATE_IF_RUNNING)', req.nowMs);
-        } else if (verdict !== undefined && verdict !== 'terminate') {
+        // ALLOW_DUPLICATE needs no look-up: the unique index on running workflowIds decides.
+        const previous = req.reusePolicy === 'ALLOW_DUPLICATE' ? undefined : this.latestRun(req.workflowId);
+        const verdict = refuseStart(req, previous);
+        if (verdict === 'terminate') {
+          this.terminateRow(
+            this.runningRow(req.workflowId, previous!.runId),
+            'terminated by a new start (TERMINATE_IF_RUNNING)',
+            req.nowMs,
+          );
+        } else if (verdict !== undefined) {
           throw verdict;
         }
         try {
@@ -96,14 +97,10 @@ export class SqliteStore implements Store {
             req.nowMs,
           );
         } catch (err) {
-          if (verdict === undefined && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-            throw new WorkflowExecutionAlreadyStartedError(
-              `workflow execution already started: workflowId '${req.workflowId}' is running`,
-              req.workflowId,
-              req.workflowType,
-            );
-          }
-          throw err;
+          if (verdict !== undefined || (err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE')
+            throw err;
+          const refusal = refuseStart(req, this.latestRun(req.workflowId));
+          throw refusal instanceof Error ? refusal : err;
         }
         this.st.insertEvent.run(...eventParams(req.runId, req.startEvent));
       },
@@ -163,6 +160,11 @@ export class SqliteStore implements Store {
 
   async getHistory(runId: string, fromEventId = 1): Promise<HistoryEvent[]> {
     return this.readHistory(runId, fromEventId);
+  }
+
+  async getLastEvent(runId: string): Promise<HistoryEvent | undefined> {
+    const row = this.st.lastEvent.get(runId) as EventRow | undefined;
+    return row === undefined ? undefined : toEvent(row);
   }
 
   async getPendingActivities(runId: string): Promise<PendingActivityRecord[]> {
@@ -238,6 +240,11 @@ export class SqliteStore implements Store {
     return (this.st.history.all(runId, fromEventId) as EventRow[]).map(toEvent);
   }
 
+  private latestRun(workflowId: string): ExecutionRecord | undefined {
+    const row = this.st.latestByWorkflowId.get(workflowId) as ExecutionRow | undefined;
+    return row === undefined ? undefined : toExecution(row);
+  }
+
   private runningRow(workflowId: string, runId: string | undefined): ExecutionRow {
     const row = (
       runId === undefined
@@ -298,7 +305,11 @@ function openDatabase(
     throw new StoreError(`cannot open the SQLite store ${location}: ${(err as Error).message}`, err);
   }
   try {
-    if (!memory) db.pragma('journal_mode = WAL');
+    if (!memory) {
+      db.pragma('journal_mode = WAL');
+      // Checkpoint every ~40 MB of WAL instead of ~4 MB: hot pages are copied back far less often.
+      db.pragma('wal_autocheckpoint = 10000');
+    }
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     migrate(db, location);
     return db;

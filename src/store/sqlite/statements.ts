@@ -10,6 +10,10 @@ const SQL = {
   latestByWorkflowId: `SELECT * FROM executions WHERE workflow_id = ? ORDER BY start_time_ms DESC, rowid DESC LIMIT 1`,
   closedAmong: `SELECT run_id FROM executions WHERE run_id IN (SELECT value FROM json_each(?)) AND status <> 'RUNNING'`,
   byWorkflowAndRun: `SELECT * FROM executions WHERE workflow_id = ? AND run_id = ?`,
+  insertEvents2: `INSERT INTO history_events (run_id, event_id, event_type, time_ms, attrs, payload)
+    VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)`,
+  insertEvents3: `INSERT INTO history_events (run_id, event_id, event_type, time_ms, attrs, payload)
+    VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)`,
   insertEvent: `INSERT INTO history_events (run_id, event_id, event_type, time_ms, attrs, payload) VALUES (?, ?, ?, ?, ?, ?)`,
   history: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ? AND event_id >= ? ORDER BY event_id`,
   claim: `UPDATE executions
@@ -28,6 +32,8 @@ const SQL = {
             AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
           LIMIT @limit)
        RETURNING *`,
+  lastEvent: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ?
+    ORDER BY event_id DESC LIMIT 1`,
   historyOfRuns: `SELECT run_id, event_id, event_type, time_ms, attrs, payload FROM history_events
     WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, event_id`,
   pendingOfRuns: `SELECT * FROM pending_activities WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, seq`,
