@@ -18,66 +18,79 @@ export interface AttemptParams {
   lastHeartbeatDetails: unknown;
   onHeartbeat(details: unknown): void;
   clock: Clock;
-  /** Aborts the attempt from outside (cancellation, shutdown); the failure becomes its outcome. */
-  external: AbortSignal;
+}
+
+/** A running attempt: its outcome, and how to end it from outside. */
+export interface RunningAttempt {
+  readonly outcome: Promise<AttemptOutcome>;
+  /** Ends the attempt with `reason` as its failure and fires its `AbortSignal` (cancellation, shutdown). */
+  readonly abort: (reason: BatonFailure) => void;
 }
 
 /**
- * Runs one attempt of an activity: its `AbortSignal` fires at the startToClose, heartbeat or
- * scheduleToClose timeout, or when `external` aborts; the outcome is then that timeout, whatever
- * the function does later. A plain `Error` becomes an `ApplicationFailure` (type = its name).
+ * Starts one attempt of an activity. Its `AbortSignal` fires at the startToClose, heartbeat or
+ * scheduleToClose timeout, or on {@link RunningAttempt.abort}; the outcome is then that failure,
+ * whatever the function does later. A plain `Error` becomes an `ApplicationFailure` (type = its
+ * name). The `AbortController` is made only if the activity reads its signal.
  */
-export function runAttempt(fn: ActivityFunction, p: AttemptParams): Promise<AttemptOutcome> {
-  return new Promise<AttemptOutcome>((resolve) => {
-    const controller = new AbortController();
-    const cancels: (() => void)[] = [];
-    let settled = false;
-    let lastDetails: unknown = p.lastHeartbeatDetails;
-    const finish = (outcome: AttemptOutcome): void => {
-      if (settled) return;
-      settled = true;
-      for (const cancel of cancels) cancel();
-      p.external.removeEventListener('abort', onExternal);
-      resolve(outcome);
-    };
-    const timeOut = (type: TimeoutType) => (): void => {
-      const failure = new TimeoutFailure(
-        `activity '${p.info.activityType}' timed out (${type})`,
-        type,
-        lastDetails,
-      );
-      controller.abort(failure);
-      finish({ ok: false, failure });
-    };
-    const onExternal = (): void => {
-      const reason: unknown = p.external.reason;
-      controller.abort(reason);
-      finish({ ok: false, failure: ApplicationFailure.fromError(reason) });
-    };
-    if (p.external.aborted) return onExternal();
-    p.external.addEventListener('abort', onExternal);
-    const now = p.clock.nowMs();
-    if (p.startToCloseTimeoutMs !== undefined)
-      cancels.push(p.clock.setTimer(timeOut('START_TO_CLOSE'), p.startToCloseTimeoutMs));
-    if (p.deadlineMs !== undefined)
-      cancels.push(p.clock.setTimer(timeOut('SCHEDULE_TO_CLOSE'), p.deadlineMs - now));
-    let cancelHeartbeat: (() => void) | undefined;
-    const armHeartbeat = (): void => {
-      cancelHeartbeat?.();
-      if (p.heartbeatTimeoutMs !== undefined)
-        cancelHeartbeat = p.clock.setTimer(timeOut('HEARTBEAT'), p.heartbeatTimeoutMs);
-    };
-    armHeartbeat();
-    cancels.push(() => cancelHeartbeat?.());
-    const ctx = new ActivityContext(p.info, controller.signal, p.lastHeartbeatDetails, (details) => {
+export function runAttempt(fn: ActivityFunction, p: AttemptParams): RunningAttempt {
+  const { clock } = p;
+  let controller: AbortController | undefined;
+  let lastDetails: unknown = p.lastHeartbeatDetails;
+  let cancelStartToClose: (() => void) | undefined;
+  let cancelDeadline: (() => void) | undefined;
+  let cancelHeartbeat: (() => void) | undefined;
+  let settled = false;
+  let resolve!: (outcome: AttemptOutcome) => void;
+  const outcome = new Promise<AttemptOutcome>((r) => (resolve = r));
+  const finish = (result: AttemptOutcome): void => {
+    if (settled) return;
+    settled = true;
+    cancelStartToClose?.();
+    cancelDeadline?.();
+    cancelHeartbeat?.();
+    resolve(result);
+  };
+  const abort = (reason: BatonFailure): void => {
+    if (settled) return;
+    finish({ ok: false, failure: reason });
+    controller?.abort(reason);
+  };
+  const timeOut = (type: TimeoutType) => (): void =>
+    abort(new TimeoutFailure(`activity '${p.info.activityType}' timed out (${type})`, type, lastDetails));
+  if (p.startToCloseTimeoutMs !== undefined) {
+    cancelStartToClose = clock.setTimer(timeOut('START_TO_CLOSE'), p.startToCloseTimeoutMs);
+  }
+  if (p.deadlineMs !== undefined) {
+    cancelDeadline = clock.setTimer(timeOut('SCHEDULE_TO_CLOSE'), p.deadlineMs - clock.nowMs());
+  }
+  const heartbeatTimeoutMs = p.heartbeatTimeoutMs;
+  const armHeartbeat = (): void => {
+    if (heartbeatTimeoutMs === undefined) return;
+    cancelHeartbeat?.();
+    cancelHeartbeat = clock.setTimer(timeOut('HEARTBEAT'), heartbeatTimeoutMs);
+  };
+  armHeartbeat();
+  const ctx = new ActivityContext(
+    p.info,
+    () => {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (settled) controller.abort(new ApplicationFailure('the attempt has ended', 'AttemptEnded'));
+      }
+      return controller.signal;
+    },
+    p.lastHeartbeatDetails,
+    (details) => {
       if (settled) return;
       lastDetails = details;
       armHeartbeat();
       p.onHeartbeat(details);
-    });
-    runInActivityContext(ctx, async () => fn(...p.args)).then(
-      (value) => finish({ ok: true, value }),
-      (err: unknown) => finish({ ok: false, failure: ApplicationFailure.fromError(err) }),
-    );
-  });
+    },
+  );
+  runInActivityContext(ctx, async () => fn(...p.args)).then(
+    (value) => finish({ ok: true, value }),
+    (err: unknown) => finish({ ok: false, failure: ApplicationFailure.fromError(err) }),
+  );
+  return { outcome, abort };
 }

@@ -21,11 +21,15 @@ export interface ActivityInfo {
 export class ActivityContext {
   constructor(
     readonly info: ActivityInfo,
-    /** Fires when the attempt times out, is cancelled, or its worker shuts down. */
-    readonly signal: AbortSignal,
+    private readonly getSignal: () => AbortSignal,
     private readonly lastDetails: unknown,
     private readonly onHeartbeat: (details: unknown) => void,
   ) {}
+
+  /** Fires when the attempt times out, is cancelled, or its worker shuts down. */
+  get signal(): AbortSignal {
+    return this.getSignal();
+  }
 
   get attempt(): number {
     return this.info.attempt;

@@ -86,7 +86,7 @@ export class ActivityRunner {
   drop(state: ActivityState, reason: string): void {
     state.dropped = true;
     state.cancelTimer?.();
-    state.controller?.abort(new ApplicationFailure(reason, 'ActivityDropped'));
+    state.abort?.(new ApplicationFailure(reason, 'ActivityDropped'));
   }
 
   private async run(state: ActivityState): Promise<void> {
@@ -98,9 +98,8 @@ export class ActivityRunner {
     const { converter, clock } = this.services;
     const record = state.record;
     state.running = true;
-    state.controller = new AbortController();
     const startMs = clock.nowMs();
-    const outcome = await runAttempt(fn, {
+    const attempt = runAttempt(fn, {
       info: {
         activityType: record.activityType,
         activityId: String(record.seq),
@@ -118,11 +117,12 @@ export class ActivityRunner {
         record.heartbeatDetails === undefined ? undefined : converter.fromPayload(record.heartbeatDetails),
       onHeartbeat: (details) => this.heartbeat(state, details),
       clock,
-      external: state.controller.signal,
     });
+    state.abort = attempt.abort;
+    const outcome = await attempt.outcome;
     release();
     state.running = false;
-    state.controller = undefined;
+    state.abort = undefined;
     if (state.dropped) return;
     let failure: BatonFailure | undefined;
     let payload: Payload | undefined;

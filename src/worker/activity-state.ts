@@ -1,5 +1,6 @@
 import type { ResolvedActivityOptions } from '../common/activity-options.js';
 import type { Payload } from '../common/converter.js';
+import type { BatonFailure } from '../common/failures.js';
 import type { PendingActivityRecord } from '../store/types.js';
 
 /** The in-memory state of one pending activity of an execution held by this worker. */
@@ -9,7 +10,7 @@ export interface ActivityState {
   /** Encoded arguments, from its `ActivityTaskScheduled` event. */
   args: Payload;
   /** Aborts the running attempt (cancellation, lease loss, shutdown). */
-  controller: AbortController | undefined;
+  abort: ((reason: BatonFailure) => void) | undefined;
   /** Cancels the timer of the next attempt. */
   cancelTimer: (() => void) | undefined;
   running: boolean;
@@ -34,7 +35,7 @@ export function newActivityState(
     record,
     options,
     args,
-    controller: undefined,
+    abort: undefined,
     cancelTimer: undefined,
     running: false,
     dropped: false,
