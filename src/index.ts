@@ -25,6 +25,7 @@ export type {
   WorkflowResult,
 } from './runtime/definitions.js';
 export { WorkflowContext, type WorkflowInfo } from './runtime/context.js';
+export { defineSignal, type SignalDefinition, type SignalHandler } from './runtime/signals.js';
 export { activityContext, ActivityContext, type ActivityInfo } from './activity/context.js';
 export * from './common/failures.js';
 export * from './common/errors.js';

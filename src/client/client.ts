@@ -1,39 +1,16 @@
 import type { Clock } from '../common/clock.js';
 import type { DataConverter } from '../common/converter.js';
-import { ValidationError } from '../common/errors.js';
-import { HISTORY_VERSION, type HistoryEvent } from '../common/history.js';
-import { newId, newTimeOrderedId } from '../common/ids.js';
-import type { WorkflowArgs, WorkflowDefinition, WorkflowResult } from '../runtime/definitions.js';
-import type { ExecutionRecord, ListFilter, Store, WorkflowIdReusePolicy } from '../store/types.js';
-import { BATON_VERSION } from '../version.js';
+import type { WorkflowArgs, WorkflowResult } from '../runtime/definitions.js';
+import type { SignalDefinition } from '../runtime/signals.js';
+import type { ExecutionRecord, ListFilter, Store } from '../store/types.js';
 import { CloseWaiter } from './close-waiter.js';
 import { WorkflowHandle } from './handle.js';
+import { buildStartRequest, type StartOptions, type WorkflowRef } from './start-request.js';
 
-/** Options of `client.start()`, as Temporal's `WorkflowStartOptions`. */
-export interface StartOptions<Args extends unknown[] = unknown[]> {
-  /** The task queue whose workers run the workflow. Required. */
-  taskQueue: string;
-  /** A business id, unique among running executions. @default a random UUID */
-  workflowId?: string;
-  /** Arguments of the workflow function (converted before anything is written). @default [] */
-  args?: Args;
-  /** What to do when the workflowId was used before. @default 'ALLOW_DUPLICATE' */
-  workflowIdReusePolicy?: WorkflowIdReusePolicy;
-}
-
-/** A workflow given by its definition or by its type name. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type WorkflowRef = WorkflowDefinition<any, any> | string;
+export type { StartOptions, WorkflowRef } from './start-request.js';
 
 type ArgsOf<W> = W extends string ? unknown[] : WorkflowArgs<W>;
 type ResultOf<W> = W extends string ? unknown : WorkflowResult<W>;
-
-const REUSE_POLICIES: readonly WorkflowIdReusePolicy[] = [
-  'ALLOW_DUPLICATE',
-  'ALLOW_DUPLICATE_FAILED_ONLY',
-  'REJECT_DUPLICATE',
-  'TERMINATE_IF_RUNNING',
-];
 
 /** What a client needs from its engine. */
 export interface ClientDeps {
@@ -72,50 +49,38 @@ export class Client {
     workflow: W,
     options: StartOptions<ArgsOf<W>>,
   ): Promise<WorkflowHandle<ResultOf<W>>> {
-    const workflowType = typeof workflow === 'string' ? workflow : workflow.name;
-    if (typeof workflowType !== 'string' || workflowType === '')
-      throw new ValidationError('workflow: expected a definition or a non-empty type name');
-    if (typeof options?.taskQueue !== 'string' || options.taskQueue === '')
-      throw new ValidationError('taskQueue: expected a non-empty string');
-    const workflowId = options.workflowId ?? newId();
-    if (typeof workflowId !== 'string' || workflowId === '')
-      throw new ValidationError('workflowId: expected a non-empty string');
-    const reusePolicy = options.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
-    if (!REUSE_POLICIES.includes(reusePolicy)) {
-      throw new ValidationError(
-        `workflowIdReusePolicy: expected one of ${REUSE_POLICIES.join(', ')}, got ${String(reusePolicy)}`,
-      );
-    }
-    const args = options.args ?? [];
-    if (!Array.isArray(args)) throw new ValidationError('args: expected an array of arguments');
-    const payload = this.deps.converter.toPayload(args, `input of workflow '${workflowType}'`);
-    const runId = newTimeOrderedId();
-    const nowMs = this.deps.clock.nowMs();
-    const startEvent: HistoryEvent = {
-      eventId: 1,
-      eventType: 'WorkflowExecutionStarted',
-      timeMs: nowMs,
-      attrs: {
-        workflowType,
-        workflowId,
-        taskQueue: options.taskQueue,
-        attempt: 1,
-        randomSeed: newId(),
-        historyVersion: HISTORY_VERSION,
-        batonVersion: BATON_VERSION,
-      },
+    const req = buildStartRequest(this.deps.converter, this.deps.clock.nowMs(), workflow, options);
+    await this.deps.store.createExecution(req);
+    return new WorkflowHandle(this.handleDeps(), req.workflowId, req.runId);
+  }
+
+  /**
+   * Signals the running execution of `options.workflowId`, starting it first when none runs, in
+   * one transaction (as Temporal's `signalWithStart`). The handle is pinned to the run signalled.
+   *
+   * @throws as {@link start}, and DataConverterError for signal arguments that cannot be stored.
+   * @example
+   * await client.signalWithStart(counter, { workflowId: 'c1', taskQueue: 'q', signal: add, signalArgs: [1] });
+   */
+  async signalWithStart<W extends WorkflowRef, SArgs extends unknown[]>(
+    workflow: W,
+    options: StartOptions<ArgsOf<W>> & {
+      workflowId: string;
+      signal: SignalDefinition<SArgs> | string;
+      signalArgs: SArgs;
+    },
+  ): Promise<WorkflowHandle<ResultOf<W>>> {
+    const req = buildStartRequest(this.deps.converter, this.deps.clock.nowMs(), workflow, options);
+    const signalName = typeof options.signal === 'string' ? options.signal : options.signal.name;
+    const payload = this.deps.converter.toPayload(options.signalArgs, `arguments of signal '${signalName}'`);
+    const runId = await this.deps.store.signalWithStart(req, {
+      workflowId: req.workflowId,
+      runId: undefined,
+      signalName,
       payload,
-    };
-    await this.deps.store.createExecution({
-      workflowId,
-      runId,
-      workflowType,
-      taskQueue: options.taskQueue,
-      reusePolicy,
-      startEvent,
-      nowMs,
+      nowMs: req.nowMs,
     });
-    return new WorkflowHandle(this.handleDeps(), workflowId, runId);
+    return new WorkflowHandle(this.handleDeps(), req.workflowId, runId);
   }
 
   /** Starts an execution and waits for its result. @throws as {@link start} and `result()`. */

@@ -5,6 +5,7 @@ import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { Clock } from '../common/clock.js';
 import { openActivities } from '../store/open-activities.js';
 import type { ExecutionRecord, Store } from '../store/types.js';
+import type { SignalDefinition } from '../runtime/signals.js';
 import type { CloseWaiter } from './close-waiter.js';
 
 /** An activity that has been scheduled and not closed, as `describe()` shows it. */
@@ -132,6 +133,30 @@ export class WorkflowHandle<R = unknown> {
   async fetchHistory(): Promise<WorkflowHistory> {
     const r = await this.record();
     return { workflowId: r.workflowId, runId: r.runId, events: await this.deps.store.getHistory(r.runId) };
+  }
+
+  /**
+   * Sends a signal to the running execution; it is delivered after every signal accepted before
+   * it. Resolves once the signal is durable.
+   *
+   * @throws WorkflowNotFoundError when the execution is unknown or already closed.
+   * @throws DataConverterError when an argument cannot be stored (nothing is written).
+   * @example
+   * await handle.signal(throwBall, 'ultra');
+   */
+  async signal<Args extends unknown[]>(
+    signal: SignalDefinition<Args> | string,
+    ...args: Args
+  ): Promise<void> {
+    const signalName = typeof signal === 'string' ? signal : signal.name;
+    const payload = this.deps.converter.toPayload(args, `arguments of signal '${signalName}'`);
+    await this.deps.store.signal({
+      workflowId: this.workflowId,
+      runId: this.runId,
+      signalName,
+      payload,
+      nowMs: this.deps.clock.nowMs(),
+    });
   }
 
   /**

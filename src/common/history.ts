@@ -35,6 +35,11 @@ export interface EventAttributes {
     startedEventId: number;
     retryState: RetryState;
   };
+  TimerStarted: { seq: number; durationMs: number; fireAtMs: number };
+  TimerFired: { seq: number; startedEventId: number };
+  TimerCanceled: { seq: number; startedEventId: number };
+  /** Payload: the signal's argument list. */
+  WorkflowExecutionSignaled: { signalName: string };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;
   WorkflowExecutionFailed: Record<string, never>;

@@ -15,6 +15,14 @@ export type Command =
       /** The encoded argument list. */
       payload: Payload;
     }
+  | {
+      kind: 'startTimer';
+      seq: number;
+      durationMs: number;
+      /** Due time: the time of the event being processed plus the duration (deterministic). */
+      fireAtMs: number;
+    }
+  | { kind: 'cancelTimer'; seq: number }
   | { kind: 'completeWorkflow'; payload: Payload }
   | { kind: 'failWorkflow'; payload: Payload }
   | { kind: 'cancelWorkflow' };

@@ -4,7 +4,9 @@ import {
   type ActivityOptions,
 } from '../common/activity-options.js';
 import type { Logger } from '../common/logger.js';
+import { durationMs, type Duration } from '../common/duration.js';
 import type { ActivityProxy } from './definitions.js';
+import type { SignalDefinition, SignalHandler } from './signals.js';
 
 /** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
 export interface WorkflowInfo {
@@ -26,6 +28,9 @@ export interface ContextHost {
   random(): number;
   uuid(): string;
   scheduleActivity(activityType: string, args: unknown[], options: ActivityOptions): Promise<unknown>;
+  sleep(durationMs: number): Promise<void>;
+  condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean>;
+  setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void;
 }
 
 /**
@@ -61,6 +66,48 @@ export class WorkflowContext {
   /** Deterministic UUID v4, drawn from {@link random}. */
   uuid(): string {
     return this.host.uuid();
+  }
+
+  /**
+   * A durable timer: resolves after `duration`, counted from the event being processed. It fires
+   * at its due time even if every worker was down in between (at once if that time has passed).
+   *
+   * @param duration - milliseconds or a string such as `'30s'`, `'2h'`.
+   * @throws CancelledFailure when the workflow is cancelled while it sleeps.
+   * @example
+   * await ctx.sleep('1h');
+   */
+  sleep(duration: Duration): Promise<void> {
+    return this.host.sleep(durationMs(duration, 'sleep'));
+  }
+
+  /**
+   * Waits until `fn()` is true (checked after every event), or until `timeout` has passed, as
+   * Temporal's `condition`. The timeout counts from when the wait began, across crashes.
+   *
+   * @returns true when `fn()` became true, false at the timeout.
+   * @example
+   * const thrown = await ctx.condition(() => ball !== undefined, '1h');
+   */
+  condition(fn: () => boolean, timeout?: Duration): Promise<boolean> {
+    return this.host.condition(
+      fn,
+      timeout === undefined ? undefined : durationMs(timeout, 'condition timeout'),
+    );
+  }
+
+  /**
+   * Sets the handler of a signal (undefined removes it). Signals that arrived before are
+   * delivered to it now, in the order they were accepted.
+   *
+   * @example
+   * ctx.setHandler(throwBall, (ball) => { chosen = ball; });
+   */
+  setHandler<Args extends unknown[]>(
+    signal: SignalDefinition<Args>,
+    handler: SignalHandler<Args> | undefined,
+  ): void {
+    this.host.setSignalHandler(signal.name, handler as SignalHandler<unknown[]> | undefined);
   }
 
   /**

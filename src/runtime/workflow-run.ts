@@ -3,13 +3,15 @@ import {
   type ActivityOptions,
   type ResolvedActivityOptions,
 } from '../common/activity-options.js';
-import type { DataConverter } from '../common/converter.js';
+import type { DataConverter, Payload } from '../common/converter.js';
+import { failurePayload } from '../common/failure-payload.js';
 import { NonDeterminismError } from '../common/errors.js';
 import { ActivityFailure, ApplicationFailure, BatonFailure, CancelledFailure } from '../common/failures.js';
 import type { EventOf, HistoryEvent } from '../common/history.js';
 import { seededRandom, uuidFrom } from '../common/ids.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { Command } from './commands.js';
+import { SignalRegistry, type SignalHandler } from './signals.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
 
@@ -23,14 +25,32 @@ export interface WorkflowRunDeps {
 }
 
 interface PendingCall {
-  readonly activityType: string;
+  /** `'timer'` or the activity type. */
+  readonly label: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
+interface Condition {
+  readonly fn: () => boolean;
+  readonly resolve: (met: boolean) => void;
+  /** The timeout's timer, if any. */
+  readonly timerSeq: number | undefined;
+}
+
 /** Event types that carry a command the code made, matched by `seq` on replay. */
 function commandSeq(event: HistoryEvent): number | undefined {
-  return event.eventType === 'ActivityTaskScheduled' ? event.attrs.seq : undefined;
+  return event.eventType === 'ActivityTaskScheduled' || event.eventType === 'TimerStarted'
+    ? event.attrs.seq
+    : undefined;
+}
+
+/** How a recorded command event reads in a non-determinism message. */
+function describeCommand(event: HistoryEvent): string {
+  if (event.eventType === 'ActivityTaskScheduled')
+    return `ActivityTaskScheduled '${event.attrs.activityType}'`;
+  if (event.eventType === 'TimerStarted') return `TimerStarted (${event.attrs.durationMs} ms)`;
+  return event.eventType;
 }
 
 /** True for events delivered to the workflow code (they resolve something). */
@@ -39,6 +59,8 @@ function isResolution(event: HistoryEvent): boolean {
     case 'ActivityTaskCompleted':
     case 'ActivityTaskFailed':
     case 'ActivityTaskTimedOut':
+    case 'TimerFired':
+    case 'WorkflowExecutionSignaled':
     case 'WorkflowExecutionCancelRequested':
       return true;
     default:
@@ -67,6 +89,10 @@ export class WorkflowRun implements ContextHost {
   private readonly rng: () => number;
   private readonly pending = new Map<number, PendingCall>();
   private readonly recorded = new Map<number, HistoryEvent>();
+  /** Timers whose cancellation the history already holds (replayed, not commanded again). */
+  private readonly recordedCancels = new Set<number>();
+  private conditions: Condition[] = [];
+  readonly signals = new SignalRegistry((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
   private commands: Command[] = [];
 
@@ -108,18 +134,19 @@ export class WorkflowRun implements ContextHost {
     for (const event of history) {
       const seq = commandSeq(event);
       if (seq !== undefined) this.recorded.set(seq, event);
+      if (event.eventType === 'TimerCanceled') this.recordedCancels.add(event.attrs.seq);
     }
     let lastResolution = 0;
     for (let i = 0; i < history.length; i++) if (isResolution(history[i]!)) lastResolution = i;
     this.replaying = lastResolution > 0;
     this.startFunction();
-    await this.deps.settle();
+    await this.settle();
     for (let i = 1; i < history.length && this.taskFailure === undefined; i++) {
       const event = history[i]!;
       if (!isResolution(event)) continue;
       this.replaying = i < lastResolution;
       this.apply(event);
-      await this.deps.settle();
+      await this.settle();
     }
     this.replaying = false;
     if (this.taskFailure === undefined && this.recorded.size > 0) {
@@ -131,7 +158,33 @@ export class WorkflowRun implements ContextHost {
   /** Delivers one new event (already appended) and lets the code run until it waits again. */
   async deliver(event: HistoryEvent): Promise<void> {
     this.apply(event);
+    await this.settle();
+  }
+
+  /** Lets microtasks settle, then re-checks `condition()`s until none changes. */
+  private async settle(): Promise<void> {
     await this.deps.settle();
+    while (this.checkConditions()) await this.deps.settle();
+  }
+
+  private checkConditions(): boolean {
+    if (this.conditions.length === 0 || this.closed || this.taskFailure !== undefined) return false;
+    let changed = false;
+    for (const c of [...this.conditions]) {
+      let met: boolean;
+      try {
+        met = c.fn();
+      } catch (err) {
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+        return false;
+      }
+      if (!met) continue;
+      changed = true;
+      this.conditions = this.conditions.filter((x) => x !== c);
+      if (c.timerSeq !== undefined) this.cancelTimer(c.timerSeq);
+      c.resolve(true);
+    }
+    return changed;
   }
 
   /** Delivers an event without letting the code run; call `settle` (or {@link deliver}) after. */
@@ -151,6 +204,15 @@ export class WorkflowRun implements ContextHost {
         call?.reject(this.deps.converter.fromPayload(event.payload!));
         return;
       }
+      case 'TimerFired':
+        this.take(event.attrs.seq)?.resolve(undefined);
+        return;
+      case 'WorkflowExecutionSignaled':
+        this.signals.deliver(
+          event.attrs.signalName,
+          this.deps.converter.fromPayload<unknown[]>(event.payload!),
+        );
+        return;
       case 'WorkflowExecutionCancelRequested':
         this.requestCancel(event.attrs.reason);
         return;
@@ -192,17 +254,88 @@ export class WorkflowRun implements ContextHost {
     }
     if (this.cancelRequested) return Promise.reject(this.cancelledActivity(activityType, seq));
     const payload = this.deps.converter.toPayload(args, `arguments of activity '${activityType}'`);
-    const recorded = this.recorded.get(seq);
+    const matched = this.command(
+      { kind: 'scheduleActivity', seq, activityType, options: resolved, payload },
+      `ActivityTaskScheduled '${activityType}'`,
+      (e) => e.eventType === 'ActivityTaskScheduled' && e.attrs.activityType === activityType,
+    );
+    if (!matched) return new Promise(() => {});
+    return new Promise((resolve, reject) => this.pending.set(seq, { label: activityType, resolve, reject }));
+  }
+
+  sleep(durationMs: number): Promise<void> {
+    const seq = ++this.seq;
+    if (this.cancelRequested) return Promise.reject(new CancelledFailure('workflow cancellation requested'));
+    return this.startTimer(seq, durationMs) as Promise<void>;
+  }
+
+  condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean> {
+    if (fn()) return Promise.resolve(true);
+    const timerSeq = timeoutMs === undefined ? undefined : ++this.seq;
+    return new Promise<boolean>((resolve, reject) => {
+      const condition: Condition = { fn, resolve, timerSeq };
+      this.conditions.push(condition);
+      if (timerSeq === undefined) return;
+      this.startTimer(timerSeq, timeoutMs!).then(
+        () => {
+          this.conditions = this.conditions.filter((c) => c !== condition);
+          resolve(false);
+        },
+        (err: unknown) => {
+          this.conditions = this.conditions.filter((c) => c !== condition);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void {
+    this.signals.setHandler(name, handler);
+  }
+
+  /** Records a timer command (or matches it on replay); resolves when it fires. */
+  private startTimer(seq: number, durationMs: number): Promise<unknown> {
+    const fireAtMs = this.currentTimeMs + durationMs;
+    const matched = this.command(
+      { kind: 'startTimer', seq, durationMs, fireAtMs },
+      `TimerStarted (${durationMs} ms)`,
+      (e) => e.eventType === 'TimerStarted',
+    );
+    if (!matched) return new Promise(() => {});
+    return new Promise((resolve, reject) => this.pending.set(seq, { label: 'timer', resolve, reject }));
+  }
+
+  private cancelTimer(seq: number): void {
+    if (this.pending.delete(seq) && !this.recordedCancels.delete(seq))
+      this.commands.push({ kind: 'cancelTimer', seq });
+  }
+
+  /**
+   * Emits a command, or on replay checks it against the history at its sequence number.
+   * @returns false when the code diverged (the task has failed).
+   */
+  private command(
+    command: Command & { seq: number },
+    actual: string,
+    matches: (e: HistoryEvent) => boolean,
+  ): boolean {
+    const recorded = this.recorded.get(command.seq);
     if (recorded !== undefined) {
-      this.recorded.delete(seq);
-      if (recorded.eventType !== 'ActivityTaskScheduled' || recorded.attrs.activityType !== activityType) {
-        this.fail(this.divergence(recorded, seq, `ActivityTaskScheduled '${activityType}'`));
-        return new Promise(() => {});
+      this.recorded.delete(command.seq);
+      if (!matches(recorded)) {
+        this.fail(this.divergence(recorded, command.seq, actual));
+        return false;
       }
     } else if (!this.closed && this.taskFailure === undefined) {
-      this.commands.push({ kind: 'scheduleActivity', seq, activityType, options: resolved, payload });
+      this.commands.push(command);
     }
-    return new Promise((resolve, reject) => this.pending.set(seq, { activityType, resolve, reject }));
+    return true;
+  }
+
+  /** Runs a signal handler; what it throws is handled like what the workflow function throws. */
+  private runHandler(handler: SignalHandler<unknown[]>, args: unknown[]): void {
+    const run = async (): Promise<void> => handler(...args);
+    run().catch((err: unknown) => this.guard(() => this.onThrow(err)));
   }
 
   private startFunction(): void {
@@ -213,9 +346,19 @@ export class WorkflowRun implements ContextHost {
       return this.definition.fn(ctx, ...args);
     };
     invoke().then(
-      (result) => this.onReturn(result),
-      (err: unknown) => this.onThrow(err),
+      (result) => this.guard(() => this.onReturn(result)),
+      (err: unknown) => this.guard(() => this.onThrow(err)),
     );
+  }
+
+  /** Runs a close step; anything it throws fails the workflow task instead of escaping. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.closed = false;
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   private onReturn(result: unknown): void {
@@ -247,23 +390,19 @@ export class WorkflowRun implements ContextHost {
     }
   }
 
-  private encodeFailure(failure: BatonFailure): ReturnType<DataConverter['toPayload']> {
-    try {
-      return this.deps.converter.toPayload(failure, `failure of workflow '${this.info.workflowType}'`);
-    } catch (err) {
-      const plain = ApplicationFailure.nonRetryable(
-        `${failure.message} (failure not storable: ${(err as Error).message})`,
-        failure.name,
-      );
-      return this.deps.converter.toPayload(plain, 'failure');
-    }
+  private encodeFailure(failure: BatonFailure): Payload {
+    return failurePayload(this.deps.converter, failure, `failure of workflow '${this.info.workflowType}'`);
   }
 
   private requestCancel(reason: string): void {
     this.cancelRequested = true;
     for (const [seq, call] of [...this.pending]) {
       this.pending.delete(seq);
-      call.reject(this.cancelledActivity(call.activityType, seq, reason));
+      call.reject(
+        call.label === 'timer'
+          ? new CancelledFailure(reason)
+          : this.cancelledActivity(call.label, seq, reason),
+      );
     }
   }
 
@@ -294,10 +433,7 @@ export class WorkflowRun implements ContextHost {
   }
 
   private divergence(recorded: HistoryEvent, seq: number, actual: string): NonDeterminismError {
-    const expected =
-      recorded.eventType === 'ActivityTaskScheduled'
-        ? `ActivityTaskScheduled '${recorded.attrs.activityType}'`
-        : recorded.eventType;
+    const expected = describeCommand(recorded);
     return new NonDeterminismError(
       `non-determinism in workflow '${this.info.workflowType}' (workflowId '${this.info.workflowId}') at event ${recorded.eventId} (command #${seq}): the history holds ${expected}, the code asked for ${actual}`,
       recorded.eventId,

@@ -66,9 +66,21 @@ export interface PendingActivityRecord {
 export interface InboxRecord {
   id: number;
   runId: string;
-  kind: 'cancel';
+  kind: 'cancel' | 'signal';
   attrs: Record<string, unknown>;
+  /** A signal's encoded argument list. */
+  payload: Payload | undefined;
   acceptedAtMs: number;
+}
+
+/** A signal for a running execution. */
+export interface SignalRequest {
+  workflowId: string;
+  runId: string | undefined;
+  signalName: string;
+  /** The encoded argument list. */
+  payload: Payload;
+  nowMs: number;
 }
 
 /** What a claim hands to a worker: everything needed to rebuild the execution. */
@@ -149,8 +161,11 @@ export interface Store {
   claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]>;
   /** Group-committed with other writes of the same event-loop turn. @throws LeaseLostError when fenced. */
   commit(write: ExecutionWrite): Promise<void>;
-  /** Extends every lease `workerId` holds; returns how many. */
-  renewLeases(workerId: string, leaseMs: number, nowMs: number): Promise<number>;
+  /**
+   * Extends the leases `workerId` holds on `runIds`; returns the runIds renewed. A runId missing
+   * from the answer was closed (terminated) or claimed by another worker.
+   */
+  renewLeases(workerId: string, runIds: readonly string[], leaseMs: number, nowMs: number): Promise<string[]>;
   release(req: ReleaseRequest): Promise<void>;
   /** Inbox rows of the executions `workerId` holds. */
   inboxFor(workerId: string): Promise<InboxRecord[]>;
@@ -163,6 +178,13 @@ export interface Store {
   /** The runs among `runIds` that have closed, in one query. */
   closedAmong(runIds: readonly string[]): Promise<string[]>;
   listExecutions(filter: ListFilter): Promise<ExecutionRecord[]>;
+  /** Adds a signal to the inbox of a running execution. @throws WorkflowNotFoundError when unknown or closed */
+  signal(req: SignalRequest): Promise<void>;
+  /**
+   * Signals the running execution of `start.workflowId`, or starts it and signals it, in one
+   * transaction (as Temporal's SignalWithStart). Resolves with the runId signalled.
+   */
+  signalWithStart(start: CreateExecutionRequest, signal: SignalRequest): Promise<string>;
   /** Adds a cancel request to the inbox of a running execution. @throws WorkflowNotFoundError */
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
   /** Closes a running execution at once with `WorkflowExecutionTerminated`. @throws WorkflowNotFoundError */

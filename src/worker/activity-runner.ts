@@ -1,4 +1,4 @@
-import { runAttempt } from '../activity/attempt.js';
+import { runAttempt, type AttemptOutcome } from '../activity/attempt.js';
 import type { Payload } from '../common/converter.js';
 import {
   failureType,
@@ -8,6 +8,7 @@ import {
   type RetryState,
 } from '../common/failures.js';
 import { decideRetry } from '../common/retry-policy.js';
+import { failurePayload } from '../common/failure-payload.js';
 import type { ExecutionWrite } from '../store/types.js';
 import { deadlineOf, type ActivityState } from './activity-state.js';
 import type { WorkerServices } from './services.js';
@@ -65,6 +66,7 @@ export class ActivityRunner {
    * time has passed and it was not handed back) counts as timed out (START_TO_CLOSE).
    */
   async recover(state: ActivityState): Promise<void> {
+    if (state.dropped) return;
     const now = this.services.clock.nowMs();
     if (state.record.handedBack) {
       state.record.handedBack = false;
@@ -92,43 +94,76 @@ export class ActivityRunner {
   private async run(state: ActivityState): Promise<void> {
     state.cancelTimer = undefined;
     if (state.dropped || this.services.stopping) return;
-    const release = await this.services.acquireActivitySlot();
-    if (state.dropped || this.services.stopping) return release();
-    const fn = this.services.activities[state.record.activityType]!;
     const { converter, clock } = this.services;
     const record = state.record;
-    state.running = true;
+    let args: unknown[];
+    let lastHeartbeatDetails: unknown;
+    try {
+      args = converter.fromPayload<unknown[]>(state.args);
+      if (record.heartbeatDetails !== undefined)
+        lastHeartbeatDetails = converter.fromPayload(record.heartbeatDetails);
+    } catch (err) {
+      const failure = ApplicationFailure.create({
+        message: (err as Error).message,
+        type: (err as Error).name,
+        nonRetryable: true,
+      });
+      return this.afterFailure(state, failure);
+    }
+    const release = await this.services.acquireActivitySlot();
+    let outcome: AttemptOutcome;
     const startMs = clock.nowMs();
-    const attempt = runAttempt(fn, {
-      info: {
-        activityType: record.activityType,
-        activityId: String(record.seq),
-        workflowId: this.owner.workflowId,
-        runId: this.owner.runId,
-        workflowType: this.owner.workflowType,
-        taskQueue: this.services.taskQueue,
-        attempt: record.attempt,
-      },
-      args: converter.fromPayload<unknown[]>(state.args),
-      startToCloseTimeoutMs: state.options.startToCloseTimeoutMs,
-      heartbeatTimeoutMs: state.options.heartbeatTimeoutMs,
-      deadlineMs: deadlineOf(state),
-      lastHeartbeatDetails:
-        record.heartbeatDetails === undefined ? undefined : converter.fromPayload(record.heartbeatDetails),
-      onHeartbeat: (details) => this.heartbeat(state, details),
-      clock,
-    });
-    state.abort = attempt.abort;
-    const outcome = await attempt.outcome;
-    release();
-    state.running = false;
-    state.abort = undefined;
+    try {
+      if (state.dropped || this.services.stopping) return;
+      const deadlineMs = deadlineOf(state);
+      if (deadlineMs !== undefined && startMs >= deadlineMs) {
+        const late = new TimeoutFailure(
+          `activity '${record.activityType}' reached its scheduleToClose deadline before attempt ${record.attempt} could start`,
+          'SCHEDULE_TO_CLOSE',
+        );
+        this.report(state, startMs, late);
+        return await this.afterFailure(state, late);
+      }
+      state.running = true;
+      const attempt = runAttempt(this.services.activities[record.activityType]!, {
+        info: {
+          activityType: record.activityType,
+          activityId: String(record.seq),
+          workflowId: this.owner.workflowId,
+          runId: this.owner.runId,
+          workflowType: this.owner.workflowType,
+          taskQueue: this.services.taskQueue,
+          attempt: record.attempt,
+        },
+        args,
+        startToCloseTimeoutMs: state.options.startToCloseTimeoutMs,
+        heartbeatTimeoutMs: state.options.heartbeatTimeoutMs,
+        deadlineMs,
+        lastHeartbeatDetails,
+        onHeartbeat: (details) => this.heartbeat(state, details),
+        clock,
+      });
+      state.abort = attempt.abort;
+      outcome = await attempt.outcome;
+    } finally {
+      release();
+      state.running = false;
+      state.abort = undefined;
+    }
     if (state.dropped) return;
+    await this.finishAttempt(state, startMs, outcome);
+  }
+
+  /** Reports an attempt and hands its outcome on: completed, or a failure for the retry policy. */
+  private async finishAttempt(state: ActivityState, startMs: number, outcome: AttemptOutcome): Promise<void> {
     let failure: BatonFailure | undefined;
     let payload: Payload | undefined;
     if (outcome.ok) {
       try {
-        payload = converter.toPayload(outcome.value, `result of activity '${record.activityType}'`);
+        payload = this.services.converter.toPayload(
+          outcome.value,
+          `result of activity '${state.record.activityType}'`,
+        );
       } catch (err) {
         failure = ApplicationFailure.create({
           message: (err as Error).message,
@@ -180,7 +215,8 @@ export class ActivityRunner {
     const record = state.record;
     record.attempt += 1;
     record.nextAttemptMs = now + decision.delayMs;
-    record.lastFailure = this.services.converter.toPayload(
+    record.lastFailure = failurePayload(
+      this.services.converter,
       failure,
       `failure of activity '${record.activityType}'`,
     );

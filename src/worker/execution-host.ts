@@ -15,8 +15,16 @@ import { newActivityState, type ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
 import { settle, type WorkerServices } from './services.js';
 import { checkActivityRoute, taskRetryDelayMs } from './task-policy.js';
+import { openTimers, TimerKeeper } from './timer-keeper.js';
+import { failurePayload, storableFailure } from '../common/failure-payload.js';
 
-type Mail = { kind: 'activity'; outcome: ActivityOutcome } | { kind: 'inbox'; record: InboxRecord };
+type Mail =
+  | { kind: 'activity'; outcome: ActivityOutcome }
+  | { kind: 'inbox'; record: InboxRecord }
+  | { kind: 'timer'; seq: number };
+
+/** Side effects of a turn, run once its write is durable (start an activity, arm a timer). */
+type AfterCommit = () => void;
 
 /**
  * One workflow execution held by this worker: its workflow function in memory (no replay on the
@@ -33,11 +41,14 @@ export class ExecutionHost implements ActivityOwner {
   private taskAttempt: number;
   private readonly run: WorkflowRun;
   private readonly runner: ActivityRunner;
+  private readonly timers: TimerKeeper;
   private readonly activities = new Map<number, ActivityState>();
   private readonly seenInbox = new Set<number>();
   private mail: Mail[] = [];
   private pumping: Promise<void> | undefined;
   private gone = false;
+  /** True until {@link start} has replayed and resumed: mail waits, so two turns never overlap. */
+  private starting = true;
   /** Set while this host commits its own close, so the store's 'closed' notice is not mistaken. */
   private closing = false;
 
@@ -64,6 +75,7 @@ export class ExecutionHost implements ActivityOwner {
       logger: services.logger,
     });
     this.runner = new ActivityRunner(services, this);
+    this.timers = new TimerKeeper(services.clock, (seq) => this.post({ kind: 'timer', seq }));
   }
 
   /**
@@ -115,12 +127,16 @@ export class ExecutionHost implements ActivityOwner {
       await this.services.store.commit(write);
       return !this.gone;
     } catch (err) {
-      if (!(err instanceof LeaseLostError))
-        this.services.logger.error('store write failed; dropping the execution', {
+      if (err instanceof LeaseLostError) this.leave('lease lost');
+      else {
+        // The write did not happen: hand the execution back (with the error) so that a replay
+        // from what is durable takes over, instead of holding a lease nobody works on.
+        this.services.logger.error('store write failed; handing the execution back', {
           runId: this.runId,
           error: (err as Error).message,
         });
-      this.leave('lease lost');
+        void this.block(err instanceof Error ? err : new Error(String(err))).catch(() => undefined);
+      }
       return false;
     }
   }
@@ -134,8 +150,14 @@ export class ExecutionHost implements ActivityOwner {
   leave(reason: string): void {
     if (this.gone) return;
     this.gone = true;
-    for (const state of this.activities.values()) this.runner.drop(state, reason);
+    this.dropAll(reason);
     this.services.forget(this.runId);
+  }
+
+  /** Stops every activity attempt and timer of the execution here. */
+  private dropAll(reason: string): void {
+    for (const state of this.activities.values()) this.runner.drop(state, reason);
+    this.timers.dropAll();
   }
 
   /** Graceful hand-back on shutdown: waits for the current turn, then releases the lease. */
@@ -146,8 +168,8 @@ export class ExecutionHost implements ActivityOwner {
     const notStarted: PendingActivityRecord[] = [];
     for (const state of this.activities.values()) {
       if (!state.running) notStarted.push({ ...state.record, handedBack: true });
-      this.runner.drop(state, 'worker shutting down');
     }
+    this.dropAll('worker shutting down');
     await this.services.store.release({
       runId: this.runId,
       taskQueue: this.claimed.execution.taskQueue,
@@ -161,6 +183,15 @@ export class ExecutionHost implements ActivityOwner {
 
   /** Replays the history and resumes the work: new commands, recovered activities, inbox. */
   async start(): Promise<void> {
+    try {
+      await this.resume();
+    } finally {
+      this.starting = false;
+      if (!this.gone) this.kick();
+    }
+  }
+
+  private async resume(): Promise<void> {
     const { history, pendingActivities, inbox } = this.claimed;
     await this.run.replay(history);
     if (this.run.taskFailure !== undefined) return this.block(this.run.taskFailure);
@@ -182,9 +213,22 @@ export class ExecutionHost implements ActivityOwner {
       this.activities.set(record.seq, state);
       recovered.push(state);
     }
+    for (const timer of openTimers(history))
+      this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
     const write = this.bareWrite();
-    const toStart: ActivityState[] = [];
-    const failure = this.translate(this.run.takeCommands(), write, toStart);
+    const after: AfterCommit[] = [];
+    let failure = this.translate(this.run.takeCommands(), write, after);
+    // Mail already waiting joins this first turn: a cancel that came first stops what the code
+    // scheduled before anything of it starts.
+    for (const record of inbox) this.seenInbox.add(record.id);
+    if (failure === undefined && write.close === undefined) {
+      failure = await this.deliverAll(
+        inbox.map((record) => ({ kind: 'inbox', record }) as const),
+        write,
+        after,
+        [],
+      );
+    }
     if (this.taskAttempt > 0 && failure === undefined) write.clearTaskError = true;
     if (write.events.length > 0 || write.clearTaskError === true) {
       this.closing = write.close !== undefined;
@@ -192,15 +236,40 @@ export class ExecutionHost implements ActivityOwner {
     }
     if (failure !== undefined) return this.block(failure);
     this.taskAttempt = 0;
-    for (const state of toStart) this.runner.schedule(state);
-    for (const state of recovered) await this.runner.recover(state);
     if (write.close !== undefined) return this.leave('closed');
-    for (const record of inbox) this.receive(record);
+    for (const run of after) run();
+    for (const state of recovered) await this.runner.recover(state);
+  }
+
+  /**
+   * Records and delivers mail one piece at a time, translating the commands each piece leads to
+   * right after its event, so the history keeps their order. Stops at a failure or a close.
+   */
+  private async deliverAll(
+    batch: readonly Mail[],
+    write: ExecutionWrite,
+    after: AfterCommit[],
+    recorded: ActivityOutcome[],
+  ): Promise<Error | undefined> {
+    for (const mail of batch) {
+      const event = this.record(mail, write);
+      if (event === undefined) continue;
+      if (mail.kind === 'activity') recorded.push(mail.outcome);
+      await this.run.deliver(event);
+      const failure = this.run.taskFailure ?? this.translate(this.run.takeCommands(), write, after);
+      if (failure !== undefined || write.close !== undefined) return failure;
+    }
+    return undefined;
   }
 
   private post(mail: Mail): void {
     if (this.gone) return;
     this.mail.push(mail);
+    if (!this.starting) this.kick();
+  }
+
+  private kick(): void {
+    if (this.mail.length === 0) return;
     this.pumping ??= this.pump()
       .catch((err: unknown) => this.crashed(err instanceof Error ? err : new Error(String(err))))
       .finally(() => (this.pumping = undefined));
@@ -225,22 +294,31 @@ export class ExecutionHost implements ActivityOwner {
       this.mail = [];
       const write = this.bareWrite();
       const recorded: ActivityOutcome[] = [];
-      for (const mail of batch) {
-        const event =
-          mail.kind === 'activity'
-            ? this.recordOutcome(mail.outcome, write)
-            : this.recordInbox(mail.record, write);
-        if (mail.kind === 'activity') recorded.push(mail.outcome);
-        await this.run.deliver(event);
-      }
-      const toStart: ActivityState[] = [];
-      const failure = this.run.taskFailure ?? this.translate(this.run.takeCommands(), write, toStart);
+      const after: AfterCommit[] = [];
+      const failure = await this.deliverAll(batch, write, after, recorded);
       this.closing = write.close !== undefined;
       if (!(await this.commit(write))) return;
       this.announce(recorded);
       if (failure !== undefined) return this.block(failure);
-      for (const state of toStart) this.runner.schedule(state);
+      for (const run of after) run();
       if (write.close !== undefined) return this.leave('closed');
+    }
+  }
+
+  /** Appends the event a piece of mail makes; undefined when there is none (a cancelled timer). */
+  private record(mail: Mail, write: ExecutionWrite): HistoryEvent | undefined {
+    switch (mail.kind) {
+      case 'activity':
+        return this.recordOutcome(mail.outcome, write);
+      case 'inbox':
+        return this.recordInbox(mail.record, write);
+      case 'timer': {
+        const startedEventId = this.timers.disarm(mail.seq);
+        if (startedEventId === undefined) return undefined;
+        const event = this.event('TimerFired', { seq: mail.seq, startedEventId });
+        write.events.push(event);
+        return event;
+      }
     }
   }
 
@@ -293,15 +371,17 @@ export class ExecutionHost implements ActivityOwner {
     } else {
       const message =
         o.eventType === 'ActivityTaskTimedOut' ? 'activity task timed out' : 'activity task failed';
+      const what = `failure of activity '${r.activityType}'`;
+      const cause = storableFailure(this.services.converter, o.failure, what);
       const failure = new ActivityFailure(
         message,
         r.activityType,
         String(r.seq),
         r.attempt,
         o.retryState,
-        o.failure,
+        cause,
       );
-      const payload = this.services.converter.toPayload(failure, `failure of activity '${r.activityType}'`);
+      const payload = failurePayload(this.services.converter, failure, what);
       outcome = this.event(o.eventType, { ...ids, retryState: o.retryState }, payload);
     }
     write.events.push(started, outcome);
@@ -310,11 +390,17 @@ export class ExecutionHost implements ActivityOwner {
 
   private recordInbox(record: InboxRecord, write: ExecutionWrite): HistoryEvent {
     (write.consumedInbox ??= []).push(record.id);
+    if (record.kind === 'signal') {
+      const signalName = typeof record.attrs.signalName === 'string' ? record.attrs.signalName : '';
+      const event = this.event('WorkflowExecutionSignaled', { signalName }, record.payload);
+      write.events.push(event);
+      return event;
+    }
     const reason = typeof record.attrs.reason === 'string' ? record.attrs.reason : 'cancelled';
     for (const [seq, state] of this.activities) {
-      this.runner.drop(state, 'workflow cancellation requested');
       if (state.persisted) (write.deleteActivities ??= []).push(seq);
     }
+    this.dropAll('workflow cancellation requested');
     this.activities.clear();
     const event = this.event('WorkflowExecutionCancelRequested', { reason });
     write.events.push(event);
@@ -322,17 +408,29 @@ export class ExecutionHost implements ActivityOwner {
   }
 
   /** Turns commands into events; on a bad command nothing of them is kept and the error returned. */
-  private translate(commands: Command[], write: ExecutionWrite, toStart: ActivityState[]): Error | undefined {
+  private translate(commands: Command[], write: ExecutionWrite, after: AfterCommit[]): Error | undefined {
     const markEvents = write.events.length;
     const markId = this.lastEventId;
+    const scheduled: number[] = [];
     for (const c of commands) {
-      if (c.kind === 'scheduleActivity') {
+      if (c.kind === 'startTimer') {
+        const event = this.event('TimerStarted', {
+          seq: c.seq,
+          durationMs: c.durationMs,
+          fireAtMs: c.fireAtMs,
+        });
+        write.events.push(event);
+        after.push(() => this.timers.arm(c.seq, event.eventId, c.fireAtMs));
+      } else if (c.kind === 'cancelTimer') {
+        const startedEventId = this.timers.disarm(c.seq) ?? 0;
+        write.events.push(this.event('TimerCanceled', { seq: c.seq, startedEventId }));
+      } else if (c.kind === 'scheduleActivity') {
         const problem = checkActivityRoute(this.services, c.activityType, c.options.taskQueue);
         if (problem !== undefined) {
           write.events.length = markEvents;
           this.lastEventId = markId;
-          for (const s of toStart) this.activities.delete(s.record.seq);
-          toStart.length = 0;
+          for (const seq of scheduled) this.activities.delete(seq);
+          after.length = 0;
           return problem;
         }
         const event = this.event(
@@ -355,7 +453,8 @@ export class ExecutionHost implements ActivityOwner {
         write.events.push(event);
         const state = newActivityState(record, c.options, c.payload, false);
         this.activities.set(c.seq, state);
-        toStart.push(state);
+        scheduled.push(c.seq);
+        after.push(() => this.runner.schedule(state));
       } else {
         write.events.push(this.closeEvent(c));
         write.close = CLOSE_STATUS[c.kind];
@@ -364,7 +463,7 @@ export class ExecutionHost implements ActivityOwner {
     return undefined;
   }
 
-  private closeEvent(c: Exclude<Command, { kind: 'scheduleActivity' }>): HistoryEvent {
+  private closeEvent(c: Extract<Command, { kind: CloseKind }>): HistoryEvent {
     switch (c.kind) {
       case 'completeWorkflow':
         return this.event('WorkflowExecutionCompleted', {}, c.payload);
@@ -378,13 +477,19 @@ export class ExecutionHost implements ActivityOwner {
   private async block(error: Error): Promise<void> {
     if (this.gone) return;
     this.gone = true;
-    for (const state of this.activities.values()) this.runner.drop(state, 'workflow task failed');
-    await blockTask(this.services, this.claimed.execution, this.taskAttempt, error);
-    this.services.forget(this.runId);
+    this.dropAll('workflow task failed');
+    try {
+      await blockTask(this.services, this.claimed.execution, this.taskAttempt, error);
+    } finally {
+      // Forgotten even when the release failed: the lease is no longer renewed and expires.
+      this.services.forget(this.runId);
+    }
   }
 }
 
-const CLOSE_STATUS: Record<Exclude<Command['kind'], 'scheduleActivity'>, ExecutionStatus> = {
+type CloseKind = 'completeWorkflow' | 'failWorkflow' | 'cancelWorkflow';
+
+const CLOSE_STATUS: Record<CloseKind, ExecutionStatus> = {
   completeWorkflow: 'COMPLETED',
   failWorkflow: 'FAILED',
   cancelWorkflow: 'CANCELED',

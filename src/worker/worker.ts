@@ -200,7 +200,12 @@ export class Worker implements WorkerServices {
   private async renew(): Promise<void> {
     if (this.hosts.size === 0) return;
     try {
-      await this.store.renewLeases(this.identity, this.options.leaseMs, this.clock.nowMs());
+      const held = [...this.hosts.keys()];
+      const renewed = new Set(
+        await this.store.renewLeases(this.identity, held, this.options.leaseMs, this.clock.nowMs()),
+      );
+      // Not renewed: terminated (perhaps by another process) or claimed elsewhere.
+      for (const runId of held) if (!renewed.has(runId)) this.hosts.get(runId)?.closedElsewhere();
     } catch (err) {
       this.logger.error('lease renewal failed', { error: (err as Error).message });
     }

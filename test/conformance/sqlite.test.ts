@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../src/index.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrate.js';
 import { storeConformance } from './store-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-conformance-'));
@@ -20,7 +21,9 @@ describe('SQLite migrations', () => {
     await a.close();
     await b.close();
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      MIGRATIONS.map((m) => ({ version: m.version })),
+    );
     db.close();
   });
 
@@ -32,6 +35,8 @@ describe('SQLite migrations', () => {
     db.close();
     const err = await openStore(`sqlite:${file}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect((err as Error).message).toContain('schema version 99, newer than this Baton knows (1)');
+    expect((err as Error).message).toContain(
+      `schema version 99, newer than this Baton knows (${MIGRATIONS[MIGRATIONS.length - 1]!.version})`,
+    );
   });
 });

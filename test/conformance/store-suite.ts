@@ -187,11 +187,14 @@ export function storeConformance(name: string, open: OpenStore): void {
 
     it('renewing leases extends only the caller’s', async () => {
       const store = await open();
-      await store.createExecution(startRequest('w5'));
+      const req = startRequest('w5');
+      await store.createExecution(req);
       await claim(store, 'A', 1000, 500);
-      expect(await store.renewLeases('A', 500, 1400)).toBe(1);
+      expect(await store.renewLeases('A', [req.runId, 'other'], 500, 1400)).toEqual([req.runId]);
       expect(await claim(store, 'B', 1600)).toHaveLength(0);
-      expect(await store.renewLeases('B', 500, 1400)).toBe(0);
+      expect(await store.renewLeases('B', [req.runId], 500, 1400)).toEqual([]);
+      await store.terminate('w5', undefined, 'gone', 1500);
+      expect(await store.renewLeases('A', [req.runId], 500, 1600)).toEqual([]);
       await store.close();
     });
 

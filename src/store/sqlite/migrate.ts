@@ -1,9 +1,13 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../../common/errors.js';
 import { migration001 } from './migrations/001-initial.js';
+import { migration002 } from './migrations/002-signal-payloads.js';
 
 /** Numbered, append-only migrations of the SQLite schema. */
-export const MIGRATIONS: readonly { version: number; sql: string }[] = [{ version: 1, sql: migration001 }];
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  { version: 1, sql: migration001 },
+  { version: 2, sql: migration002 },
+];
 
 /** `PRAGMA application_id` of a Baton database: the bytes 'Batn'. */
 export const APPLICATION_ID = 0x4261746e;

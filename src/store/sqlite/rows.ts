@@ -46,6 +46,7 @@ export interface InboxRow {
   run_id: string;
   kind: string;
   attrs: string;
+  payload: Payload | null;
   accepted_at_ms: number;
 }
 
@@ -117,6 +118,7 @@ export function toInbox(r: InboxRow): InboxRecord {
     runId: r.run_id,
     kind: r.kind as InboxRecord['kind'],
     attrs: JSON.parse(r.attrs) as Record<string, unknown>,
+    payload: r.payload ?? undefined,
     acceptedAtMs: r.accepted_at_ms,
   };
 }

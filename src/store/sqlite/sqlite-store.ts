@@ -1,7 +1,5 @@
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { StoreError, WorkflowNotFoundError } from '../../common/errors.js';
+import type Database from 'better-sqlite3';
+import { resolve } from 'node:path';
 import type { HistoryEvent } from '../../common/history.js';
 import type {
   ClaimedExecution,
@@ -13,17 +11,17 @@ import type {
   ListFilter,
   PendingActivityRecord,
   ReleaseRequest,
+  SignalRequest,
   Store,
   StoreNotice,
 } from '../types.js';
 import { applyExecutionWrite } from './apply-write.js';
 import { claimBatch } from './claim.js';
 import { GroupCommitter } from './group-commit.js';
-import { migrate } from './migrate.js';
-import { refuseStart } from '../reuse-policy.js';
+import { applySignal, applyStart, latestRun, runningRow, terminateRow } from './execution-ops.js';
+import { openDatabase, type SqliteStoreOptions } from './open-database.js';
 import {
   activityParams,
-  eventParams,
   toActivity,
   toEvent,
   toExecution,
@@ -35,17 +33,7 @@ import {
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 
-/** Options of the SQLite store. */
-export interface SqliteStoreOptions {
-  /**
-   * `'normal'` (WAL, `synchronous=NORMAL`: a commit survives a killed process) or `'full'`
-   * (`synchronous=FULL`: every commit is fsynced and survives a power cut).
-   * @default 'normal'
-   */
-  durability?: 'normal' | 'full';
-  /** How long a connection waits for another process's write lock, in ms. @default 5000 */
-  busyTimeoutMs?: number;
-}
+export type { SqliteStoreOptions } from './open-database.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`), shared safely by several processes (WAL,
@@ -73,39 +61,41 @@ export class SqliteStore implements Store {
   }
 
   createExecution(req: CreateExecutionRequest): Promise<void> {
+    let terminated: ExecutionRow | undefined;
     return this.committer.enqueue({
       apply: () => {
-        // ALLOW_DUPLICATE needs no look-up: the unique index on running workflowIds decides.
-        const previous = req.reusePolicy === 'ALLOW_DUPLICATE' ? undefined : this.latestRun(req.workflowId);
-        const verdict = refuseStart(req, previous);
-        if (verdict === 'terminate') {
-          this.terminateRow(
-            this.runningRow(req.workflowId, previous!.runId),
-            'terminated by a new start (TERMINATE_IF_RUNNING)',
-            req.nowMs,
-          );
-        } else if (verdict !== undefined) {
-          throw verdict;
-        }
-        try {
-          this.st.insertExecution.run(
-            req.runId,
-            req.workflowId,
-            req.workflowType,
-            req.taskQueue,
-            req.nowMs,
-            req.nowMs,
-          );
-        } catch (err) {
-          if (verdict !== undefined || (err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE')
-            throw err;
-          const refusal = refuseStart(req, this.latestRun(req.workflowId));
-          throw refusal instanceof Error ? refusal : err;
-        }
-        this.st.insertEvent.run(...eventParams(req.runId, req.startEvent));
+        terminated = applyStart(this.st, req);
       },
-      after: () => this.emit({ kind: 'task', taskQueue: req.taskQueue }),
+      after: () => {
+        if (terminated !== undefined)
+          this.emit({ kind: 'closed', runId: terminated.run_id, workflowId: terminated.workflow_id });
+        this.emit({ kind: 'task', taskQueue: req.taskQueue });
+      },
     });
+  }
+
+  signal(req: SignalRequest): Promise<void> {
+    let row: ExecutionRow | undefined;
+    return this.committer.enqueue({
+      apply: () => {
+        row = applySignal(this.st, runningRow(this.st, req.workflowId, req.runId), req);
+      },
+      after: () => this.announceInbox(row!),
+    });
+  }
+
+  signalWithStart(start: CreateExecutionRequest, signal: SignalRequest): Promise<string> {
+    let row: ExecutionRow | undefined;
+    return this.committer
+      .enqueue({
+        apply: () => {
+          const running = latestRun(this.st, start.workflowId);
+          if (running === undefined || running.status !== 'RUNNING') applyStart(this.st, start);
+          row = applySignal(this.st, runningRow(this.st, start.workflowId, undefined), signal);
+        },
+        after: () => this.announceInbox(row!),
+      })
+      .then(() => row!.run_id);
   }
 
   async claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]> {
@@ -122,8 +112,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  async renewLeases(workerId: string, leaseMs: number, nowMs: number): Promise<number> {
-    return this.st.renew.run({ workerId, expiresAtMs: nowMs + leaseMs }).changes;
+  async renewLeases(
+    workerId: string,
+    runIds: readonly string[],
+    leaseMs: number,
+    nowMs: number,
+  ): Promise<string[]> {
+    const rows = this.st.renew.all({ workerId, ids: JSON.stringify(runIds), expiresAtMs: nowMs + leaseMs });
+    return (rows as { run_id: string }[]).map((r) => r.run_id);
   }
 
   release(req: ReleaseRequest): Promise<void> {
@@ -202,14 +198,11 @@ export class SqliteStore implements Store {
     let row: ExecutionRow | undefined;
     return this.committer.enqueue({
       apply: () => {
-        row = this.runningRow(workflowId, runId);
-        this.st.insertInbox.run(row.run_id, 'cancel', JSON.stringify({ reason }), nowMs);
+        row = runningRow(this.st, workflowId, runId);
+        this.st.insertInbox.run(row.run_id, 'cancel', JSON.stringify({ reason }), null, nowMs);
         this.st.wakeUnowned.run(nowMs, row.run_id);
       },
-      after: () => {
-        this.emit({ kind: 'inbox', runId: row!.run_id });
-        this.emit({ kind: 'task', taskQueue: row!.task_queue });
-      },
+      after: () => this.announceInbox(row!),
     });
   }
 
@@ -217,7 +210,7 @@ export class SqliteStore implements Store {
     let row: ExecutionRow | undefined;
     return this.committer.enqueue({
       apply: () => {
-        row = this.terminateRow(this.runningRow(workflowId, runId), reason, nowMs);
+        row = terminateRow(this.st, runningRow(this.st, workflowId, runId), reason, nowMs);
       },
       after: () => this.emit({ kind: 'closed', runId: row!.run_id, workflowId: row!.workflow_id }),
     });
@@ -240,103 +233,13 @@ export class SqliteStore implements Store {
     return (this.st.history.all(runId, fromEventId) as EventRow[]).map(toEvent);
   }
 
-  private latestRun(workflowId: string): ExecutionRecord | undefined {
-    const row = this.st.latestByWorkflowId.get(workflowId) as ExecutionRow | undefined;
-    return row === undefined ? undefined : toExecution(row);
-  }
-
-  private runningRow(workflowId: string, runId: string | undefined): ExecutionRow {
-    const row = (
-      runId === undefined
-        ? this.st.latestByWorkflowId.get(workflowId)
-        : this.st.byWorkflowAndRun.get(workflowId, runId)
-    ) as ExecutionRow | undefined;
-    if (row === undefined) throw new WorkflowNotFoundError(workflowId, runId);
-    if (row.status !== 'RUNNING') {
-      throw new WorkflowNotFoundError(
-        workflowId,
-        row.run_id,
-        `workflow execution already closed (${row.status})`,
-      );
-    }
-    return row;
-  }
-
-  private terminateRow(row: ExecutionRow, reason: string, nowMs: number): ExecutionRow {
-    const eventId = row.last_event_id + 1;
-    const event: HistoryEvent = {
-      eventId,
-      eventType: 'WorkflowExecutionTerminated',
-      timeMs: nowMs,
-      attrs: { reason },
-    };
-    this.st.insertEvent.run(...eventParams(row.run_id, event));
-    this.st.terminate.run(nowMs, eventId, row.run_id);
-    this.st.deleteActivitiesOfRun.run(row.run_id);
-    this.st.deleteInboxOfRun.run(row.run_id);
-    return row;
+  /** Tells the owner (or the workers of the queue, when unowned) that the inbox has mail. */
+  private announceInbox(row: ExecutionRow): void {
+    this.emit({ kind: 'inbox', runId: row.run_id });
+    this.emit({ kind: 'task', taskQueue: row.task_queue });
   }
 
   private emit(notice: StoreNotice): void {
     for (const listener of this.listeners) listener(notice);
   }
-}
-
-function openDatabase(
-  path: string,
-  location: string,
-  memory: boolean,
-  options: SqliteStoreOptions,
-): Database.Database {
-  if (!memory) {
-    try {
-      makeFolder(dirname(location));
-    } catch (err) {
-      throw new StoreError(
-        `cannot create the folder of the SQLite store ${location}: ${(err as Error).message}`,
-        err,
-      );
-    }
-  }
-  let db: Database.Database;
-  try {
-    db = new Database(memory ? ':memory:' : location, { timeout: options.busyTimeoutMs ?? 5000 });
-  } catch (err) {
-    throw new StoreError(`cannot open the SQLite store ${location}: ${(err as Error).message}`, err);
-  }
-  try {
-    if (!memory) {
-      db.pragma('journal_mode = WAL');
-      // Checkpoint every ~40 MB of WAL instead of ~4 MB: hot pages are copied back far less often.
-      db.pragma('wal_autocheckpoint = 10000');
-    }
-    db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    migrate(db, location);
-    return db;
-  } catch (err) {
-    db.close();
-    if (err instanceof StoreError) throw err;
-    const code = (err as { code?: string }).code;
-    const why =
-      code === 'SQLITE_NOTADB'
-        ? 'the file is not a SQLite database (so not a Baton database)'
-        : code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN'
-          ? 'the file or its folder is not writable'
-          : (err as Error).message;
-    throw new StoreError(`cannot use the SQLite store ${location}: ${why}`, err);
-  }
-}
-
-/**
- * Creates a folder and its missing parents one level at a time (Node's recursive mkdir loops
- * forever on some virtual file systems such as /proc).
- */
-function makeFolder(path: string): void {
-  if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) throw new Error(`${path} exists and is not a folder`);
-    return;
-  }
-  const parent = dirname(path);
-  if (parent !== path) makeFolder(parent);
-  mkdirSync(path);
 }

@@ -57,10 +57,11 @@ const SQL = {
   deleteActivitiesOfRun: `DELETE FROM pending_activities WHERE run_id = ?`,
   deleteInbox: `DELETE FROM inbox WHERE id = ?`,
   deleteInboxOfRun: `DELETE FROM inbox WHERE run_id = ?`,
-  insertInbox: `INSERT INTO inbox (run_id, kind, attrs, accepted_at_ms) VALUES (?, ?, ?, ?)`,
+  insertInbox: `INSERT INTO inbox (run_id, kind, attrs, payload, accepted_at_ms) VALUES (?, ?, ?, ?, ?)`,
   wakeUnowned: `UPDATE executions SET ready_at_ms = ? WHERE run_id = ? AND lease_owner IS NULL`,
   renew: `UPDATE executions SET lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
-       WHERE lease_owner = @workerId AND status = 'RUNNING'`,
+    WHERE lease_owner = @workerId AND status = 'RUNNING' AND run_id IN (SELECT value FROM json_each(@ids))
+    RETURNING run_id`,
   release: `UPDATE executions SET lease_owner = NULL, lease_expires_at_ms = NULL, ready_at_ms = @readyAtMs,
          task_attempt = task_attempt + @failed, task_error = coalesce(@taskError, task_error)
        WHERE run_id = @runId AND lease_owner = @workerId AND lease_epoch = @epoch AND status = 'RUNNING'`,

@@ -1,0 +1,78 @@
+import type { DataConverter } from '../common/converter.js';
+import { ValidationError } from '../common/errors.js';
+import { HISTORY_VERSION, type HistoryEvent } from '../common/history.js';
+import { newId, newTimeOrderedId } from '../common/ids.js';
+import type { WorkflowDefinition } from '../runtime/definitions.js';
+import type { CreateExecutionRequest, WorkflowIdReusePolicy } from '../store/types.js';
+import { BATON_VERSION } from '../version.js';
+
+/** Options of `client.start()`, as Temporal's `WorkflowStartOptions`. */
+export interface StartOptions<Args extends unknown[] = unknown[]> {
+  /** The task queue whose workers run the workflow. Required. */
+  taskQueue: string;
+  /** A business id, unique among running executions. @default a random UUID */
+  workflowId?: string;
+  /** Arguments of the workflow function (converted before anything is written). @default [] */
+  args?: Args;
+  /** What to do when the workflowId was used before. @default 'ALLOW_DUPLICATE' */
+  workflowIdReusePolicy?: WorkflowIdReusePolicy;
+}
+
+/** A workflow given by its definition or by its type name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WorkflowRef = WorkflowDefinition<any, any> | string;
+
+const REUSE_POLICIES: readonly WorkflowIdReusePolicy[] = [
+  'ALLOW_DUPLICATE',
+  'ALLOW_DUPLICATE_FAILED_ONLY',
+  'REJECT_DUPLICATE',
+  'TERMINATE_IF_RUNNING',
+];
+
+/**
+ * Validates start options and builds the store's start request (the `WorkflowExecutionStarted`
+ * event with its converted arguments).
+ *
+ * @throws ValidationError naming the field; DataConverterError for arguments that cannot be stored.
+ */
+export function buildStartRequest(
+  converter: DataConverter,
+  nowMs: number,
+  workflow: WorkflowRef,
+  options: StartOptions,
+): CreateExecutionRequest {
+  const workflowType = typeof workflow === 'string' ? workflow : workflow.name;
+  if (typeof workflowType !== 'string' || workflowType === '')
+    throw new ValidationError('workflow: expected a definition or a non-empty type name');
+  if (typeof options?.taskQueue !== 'string' || options.taskQueue === '')
+    throw new ValidationError('taskQueue: expected a non-empty string');
+  const workflowId = options.workflowId ?? newId();
+  if (typeof workflowId !== 'string' || workflowId === '')
+    throw new ValidationError('workflowId: expected a non-empty string');
+  const reusePolicy = options.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
+  if (!REUSE_POLICIES.includes(reusePolicy)) {
+    throw new ValidationError(
+      `workflowIdReusePolicy: expected one of ${REUSE_POLICIES.join(', ')}, got ${String(reusePolicy)}`,
+    );
+  }
+  const args = options.args ?? [];
+  if (!Array.isArray(args)) throw new ValidationError('args: expected an array of arguments');
+  const payload = converter.toPayload(args, `input of workflow '${workflowType}'`);
+  const runId = newTimeOrderedId();
+  const startEvent: HistoryEvent = {
+    eventId: 1,
+    eventType: 'WorkflowExecutionStarted',
+    timeMs: nowMs,
+    attrs: {
+      workflowType,
+      workflowId,
+      taskQueue: options.taskQueue,
+      attempt: 1,
+      randomSeed: newId(),
+      historyVersion: HISTORY_VERSION,
+      batonVersion: BATON_VERSION,
+    },
+    payload,
+  };
+  return { workflowId, runId, workflowType, taskQueue: options.taskQueue, reusePolicy, startEvent, nowMs };
+}
