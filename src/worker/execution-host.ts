@@ -75,6 +75,8 @@ export class ExecutionHost implements ActivityOwner {
       logger: services.logger,
     });
     this.runner = new ActivityRunner(services, this);
+    // The claimed inbox is delivered by start(); the same rows read again by a poll are not.
+    for (const record of claimed.inbox) this.seenInbox.add(record.id);
     this.timers = new TimerKeeper(services.clock, (seq) => this.post({ kind: 'timer', seq }));
   }
 
@@ -220,7 +222,6 @@ export class ExecutionHost implements ActivityOwner {
     let failure = this.translate(this.run.takeCommands(), write, after);
     // Mail already waiting joins this first turn: a cancel that came first stops what the code
     // scheduled before anything of it starts.
-    for (const record of inbox) this.seenInbox.add(record.id);
     if (failure === undefined && write.close === undefined) {
       failure = await this.deliverAll(
         inbox.map((record) => ({ kind: 'inbox', record }) as const),
