@@ -33,7 +33,10 @@ describe('cancellation before the first workflow task', () => {
     const history = (await handle.fetchHistory()).events.map((e) => e.eventType);
     expect({ status: d.status, history, held: worker.heldExecutions, leaseOwner: d.worker }).toEqual({
       status: 'CANCELED',
-      history: expect.arrayContaining(['WorkflowExecutionCancelRequested', 'WorkflowExecutionCanceled']),
+      history: expect.arrayContaining([
+        'WorkflowExecutionCancelRequested',
+        'WorkflowExecutionCanceled',
+      ]) as unknown,
       held: 0,
       leaseOwner: undefined,
     });

@@ -15,6 +15,7 @@ describe('edge cases that hold', () => {
   it('a workflow that throws a non-Error value fails the workflow task (stays RUNNING, error visible)', async () => {
     const env = await openTestEnv();
     const wf = defineWorkflow('ThrowsString', async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error, no-restricted-syntax -- the case under test
       throw 'a string';
     });
     env.worker({ taskQueue: 'q', workflows: [wf] });
