@@ -12,6 +12,8 @@ import { seededRandom, uuidFrom } from '../common/ids.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { Command } from './commands.js';
 import { SignalRegistry, type SignalHandler } from './signals.js';
+import { CommandLog } from './command-log.js';
+import { ConditionSet, type Condition } from './conditions.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
 
@@ -29,28 +31,6 @@ interface PendingCall {
   readonly label: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-}
-
-interface Condition {
-  readonly fn: () => boolean;
-  readonly resolve: (met: boolean) => void;
-  /** The timeout's timer, if any. */
-  readonly timerSeq: number | undefined;
-}
-
-/** Event types that carry a command the code made, matched by `seq` on replay. */
-function commandSeq(event: HistoryEvent): number | undefined {
-  return event.eventType === 'ActivityTaskScheduled' || event.eventType === 'TimerStarted'
-    ? event.attrs.seq
-    : undefined;
-}
-
-/** How a recorded command event reads in a non-determinism message. */
-function describeCommand(event: HistoryEvent): string {
-  if (event.eventType === 'ActivityTaskScheduled')
-    return `ActivityTaskScheduled '${event.attrs.activityType}'`;
-  if (event.eventType === 'TimerStarted') return `TimerStarted (${event.attrs.durationMs} ms)`;
-  return event.eventType;
 }
 
 /** True for events delivered to the workflow code (they resolve something). */
@@ -88,10 +68,8 @@ export class WorkflowRun implements ContextHost {
   private currentTimeMs: number;
   private readonly rng: () => number;
   private readonly pending = new Map<number, PendingCall>();
-  private readonly recorded = new Map<number, HistoryEvent>();
-  /** Timers whose cancellation the history already holds (replayed, not commanded again). */
-  private readonly recordedCancels = new Set<number>();
-  private conditions: Condition[] = [];
+  private log = new CommandLog([], { workflowType: '', workflowId: '' });
+  private readonly conditions = new ConditionSet();
   readonly signals = new SignalRegistry((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
   private commands: Command[] = [];
@@ -131,11 +109,7 @@ export class WorkflowRun implements ContextHost {
    * is set if the code diverged from the history.
    */
   async replay(history: readonly HistoryEvent[]): Promise<void> {
-    for (const event of history) {
-      const seq = commandSeq(event);
-      if (seq !== undefined) this.recorded.set(seq, event);
-      if (event.eventType === 'TimerCanceled') this.recordedCancels.add(event.attrs.seq);
-    }
+    this.log = new CommandLog(history, this.info);
     let lastResolution = 0;
     for (let i = 0; i < history.length; i++) if (isResolution(history[i]!)) lastResolution = i;
     this.replaying = lastResolution > 0;
@@ -149,10 +123,8 @@ export class WorkflowRun implements ContextHost {
       await this.settle();
     }
     this.replaying = false;
-    if (this.taskFailure === undefined && this.recorded.size > 0) {
-      const [seq, event] = this.recorded.entries().next().value as [number, HistoryEvent];
-      this.fail(this.divergence(event, seq, 'nothing (the code made no such call)'));
-    }
+    const leftover = this.taskFailure === undefined ? this.log.leftover() : undefined;
+    if (leftover !== undefined) this.fail(leftover);
   }
 
   /** Delivers one new event (already appended) and lets the code run until it waits again. */
@@ -168,23 +140,16 @@ export class WorkflowRun implements ContextHost {
   }
 
   private checkConditions(): boolean {
-    if (this.conditions.length === 0 || this.closed || this.taskFailure !== undefined) return false;
-    let changed = false;
-    for (const c of [...this.conditions]) {
-      let met: boolean;
-      try {
-        met = c.fn();
-      } catch (err) {
-        this.fail(err instanceof Error ? err : new Error(String(err)));
-        return false;
-      }
-      if (!met) continue;
-      changed = true;
-      this.conditions = this.conditions.filter((x) => x !== c);
-      if (c.timerSeq !== undefined) this.cancelTimer(c.timerSeq);
-      c.resolve(true);
+    if (this.conditions.size === 0 || this.closed || this.taskFailure !== undefined) return false;
+    let met;
+    try {
+      met = this.conditions.check();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return false;
     }
-    return changed;
+    for (const c of met) if (c.timerSeq !== undefined) this.cancelTimer(c.timerSeq);
+    return met.length > 0;
   }
 
   /** Delivers an event without letting the code run; call `settle` (or {@link deliver}) after. */
@@ -274,15 +239,15 @@ export class WorkflowRun implements ContextHost {
     const timerSeq = timeoutMs === undefined ? undefined : ++this.seq;
     return new Promise<boolean>((resolve, reject) => {
       const condition: Condition = { fn, resolve, timerSeq };
-      this.conditions.push(condition);
+      this.conditions.add(condition);
       if (timerSeq === undefined) return;
       this.startTimer(timerSeq, timeoutMs!).then(
         () => {
-          this.conditions = this.conditions.filter((c) => c !== condition);
+          this.conditions.remove(condition);
           resolve(false);
         },
         (err: unknown) => {
-          this.conditions = this.conditions.filter((c) => c !== condition);
+          this.conditions.remove(condition);
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
@@ -306,7 +271,7 @@ export class WorkflowRun implements ContextHost {
   }
 
   private cancelTimer(seq: number): void {
-    if (this.pending.delete(seq) && !this.recordedCancels.delete(seq))
+    if (this.pending.delete(seq) && !this.log.takeCancel(seq))
       this.commands.push({ kind: 'cancelTimer', seq });
   }
 
@@ -319,16 +284,12 @@ export class WorkflowRun implements ContextHost {
     actual: string,
     matches: (e: HistoryEvent) => boolean,
   ): boolean {
-    const recorded = this.recorded.get(command.seq);
-    if (recorded !== undefined) {
-      this.recorded.delete(command.seq);
-      if (!matches(recorded)) {
-        this.fail(this.divergence(recorded, command.seq, actual));
-        return false;
-      }
-    } else if (!this.closed && this.taskFailure === undefined) {
-      this.commands.push(command);
+    const verdict = this.log.check(command.seq, actual, matches);
+    if (verdict instanceof NonDeterminismError) {
+      this.fail(verdict);
+      return false;
     }
+    if (verdict === 'new' && !this.closed && this.taskFailure === undefined) this.commands.push(command);
     return true;
   }
 
@@ -430,16 +391,6 @@ export class WorkflowRun implements ContextHost {
   private fail(err: Error): void {
     this.taskFailure ??= err;
     this.commands = [];
-  }
-
-  private divergence(recorded: HistoryEvent, seq: number, actual: string): NonDeterminismError {
-    const expected = describeCommand(recorded);
-    return new NonDeterminismError(
-      `non-determinism in workflow '${this.info.workflowType}' (workflowId '${this.info.workflowId}') at event ${recorded.eventId} (command #${seq}): the history holds ${expected}, the code asked for ${actual}`,
-      recorded.eventId,
-      expected,
-      actual,
-    );
   }
 }
 
