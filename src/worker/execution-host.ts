@@ -1,22 +1,15 @@
 import { LeaseLostError, WorkflowTypeNotRegisteredError } from '../common/errors.js';
-import { ActivityFailure } from '../common/failures.js';
-import type { EventOf, ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { EventOf, HistoryEvent } from '../common/history.js';
 import type { Command } from '../runtime/commands.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
 import { openActivities } from '../store/open-activities.js';
-import type {
-  ClaimedExecution,
-  ExecutionRecord,
-  ExecutionWrite,
-  InboxRecord,
-  PendingActivityRecord,
-} from '../store/types.js';
+import type { ClaimedExecution, ExecutionWrite, InboxRecord, PendingActivityRecord } from '../store/types.js';
 import { newActivityState, type ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
 import { settle, type WorkerServices } from './services.js';
-import { checkActivityRoute, taskRetryDelayMs } from './task-policy.js';
+import { blockTask, checkActivityRoute } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
-import { failurePayload, storableFailure } from '../common/failure-payload.js';
+import { CLOSE_STATUS, HistoryWriter } from './history-writer.js';
 
 type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
@@ -37,7 +30,7 @@ export class ExecutionHost implements ActivityOwner {
   readonly workflowId: string;
   readonly workflowType: string;
   private readonly epoch: number;
-  private lastEventId: number;
+  private readonly writer: HistoryWriter;
   private taskAttempt: number;
   private readonly run: WorkflowRun;
   private readonly runner: ActivityRunner;
@@ -61,7 +54,7 @@ export class ExecutionHost implements ActivityOwner {
     this.workflowId = e.workflowId;
     this.workflowType = e.workflowType;
     this.epoch = e.leaseEpoch;
-    this.lastEventId = e.lastEventId;
+    this.writer = new HistoryWriter(services.clock, services.converter, services.identity, e.lastEventId);
     this.taskAttempt = e.taskAttempt;
     const definition = services.workflow(e.workflowType);
     if (definition === undefined)
@@ -118,7 +111,7 @@ export class ExecutionHost implements ActivityOwner {
       workflowId: this.workflowId,
       workerId: this.services.identity,
       epoch: this.epoch,
-      expectedLastEventId: this.lastEventId,
+      expectedLastEventId: this.writer.lastEventId,
       events: [],
     };
   }
@@ -316,7 +309,7 @@ export class ExecutionHost implements ActivityOwner {
       case 'timer': {
         const startedEventId = this.timers.disarm(mail.seq);
         if (startedEventId === undefined) return undefined;
-        const event = this.event('TimerFired', { seq: mail.seq, startedEventId });
+        const event = this.writer.event('TimerFired', { seq: mail.seq, startedEventId });
         write.events.push(event);
         return event;
       }
@@ -337,54 +330,11 @@ export class ExecutionHost implements ActivityOwner {
     }
   }
 
-  private event<K extends HistoryEvent['eventType']>(
-    eventType: K,
-    attrs: EventOf<K>['attrs'],
-    payload?: EventOf<K>['payload'],
-  ): HistoryEvent {
-    return {
-      eventId: ++this.lastEventId,
-      eventType,
-      timeMs: this.services.clock.nowMs(),
-      attrs,
-      payload,
-    } as HistoryEvent;
-  }
-
   private recordOutcome(o: ActivityOutcome, write: ExecutionWrite): HistoryEvent {
     const r = o.state.record;
     this.activities.delete(r.seq);
     if (o.state.persisted) (write.deleteActivities ??= []).push(r.seq);
-    const started = this.event(
-      'ActivityTaskStarted',
-      {
-        seq: r.seq,
-        scheduledEventId: r.scheduledEventId,
-        attempt: r.attempt,
-        identity: this.services.identity,
-      },
-      r.lastFailure,
-    );
-    const ids = { seq: r.seq, scheduledEventId: r.scheduledEventId, startedEventId: started.eventId };
-    let outcome: HistoryEvent;
-    if (o.eventType === 'ActivityTaskCompleted') {
-      outcome = this.event('ActivityTaskCompleted', ids, o.payload);
-    } else {
-      const message =
-        o.eventType === 'ActivityTaskTimedOut' ? 'activity task timed out' : 'activity task failed';
-      const what = `failure of activity '${r.activityType}'`;
-      const cause = storableFailure(this.services.converter, o.failure, what);
-      const failure = new ActivityFailure(
-        message,
-        r.activityType,
-        String(r.seq),
-        r.attempt,
-        o.retryState,
-        cause,
-      );
-      const payload = failurePayload(this.services.converter, failure, what);
-      outcome = this.event(o.eventType, { ...ids, retryState: o.retryState }, payload);
-    }
+    const [started, outcome] = this.writer.activityOutcome(o);
     write.events.push(started, outcome);
     return outcome;
   }
@@ -393,7 +343,7 @@ export class ExecutionHost implements ActivityOwner {
     (write.consumedInbox ??= []).push(record.id);
     if (record.kind === 'signal') {
       const signalName = typeof record.attrs.signalName === 'string' ? record.attrs.signalName : '';
-      const event = this.event('WorkflowExecutionSignaled', { signalName }, record.payload);
+      const event = this.writer.event('WorkflowExecutionSignaled', { signalName }, record.payload);
       write.events.push(event);
       return event;
     }
@@ -403,7 +353,7 @@ export class ExecutionHost implements ActivityOwner {
     }
     this.dropAll('workflow cancellation requested');
     this.activities.clear();
-    const event = this.event('WorkflowExecutionCancelRequested', { reason });
+    const event = this.writer.event('WorkflowExecutionCancelRequested', { reason });
     write.events.push(event);
     return event;
   }
@@ -411,11 +361,11 @@ export class ExecutionHost implements ActivityOwner {
   /** Turns commands into events; on a bad command nothing of them is kept and the error returned. */
   private translate(commands: Command[], write: ExecutionWrite, after: AfterCommit[]): Error | undefined {
     const markEvents = write.events.length;
-    const markId = this.lastEventId;
+    const markId = this.writer.lastEventId;
     const scheduled: number[] = [];
     for (const c of commands) {
       if (c.kind === 'startTimer') {
-        const event = this.event('TimerStarted', {
+        const event = this.writer.event('TimerStarted', {
           seq: c.seq,
           durationMs: c.durationMs,
           fireAtMs: c.fireAtMs,
@@ -424,17 +374,17 @@ export class ExecutionHost implements ActivityOwner {
         after.push(() => this.timers.arm(c.seq, event.eventId, c.fireAtMs));
       } else if (c.kind === 'cancelTimer') {
         const startedEventId = this.timers.disarm(c.seq) ?? 0;
-        write.events.push(this.event('TimerCanceled', { seq: c.seq, startedEventId }));
+        write.events.push(this.writer.event('TimerCanceled', { seq: c.seq, startedEventId }));
       } else if (c.kind === 'scheduleActivity') {
         const problem = checkActivityRoute(this.services, c.activityType, c.options.taskQueue);
         if (problem !== undefined) {
           write.events.length = markEvents;
-          this.lastEventId = markId;
+          this.writer.lastEventId = markId;
           for (const seq of scheduled) this.activities.delete(seq);
           after.length = 0;
           return problem;
         }
-        const event = this.event(
+        const event = this.writer.event(
           'ActivityTaskScheduled',
           { seq: c.seq, activityType: c.activityType, options: c.options },
           c.payload,
@@ -457,22 +407,11 @@ export class ExecutionHost implements ActivityOwner {
         scheduled.push(c.seq);
         after.push(() => this.runner.schedule(state));
       } else {
-        write.events.push(this.closeEvent(c));
+        write.events.push(this.writer.close(c));
         write.close = CLOSE_STATUS[c.kind];
       }
     }
     return undefined;
-  }
-
-  private closeEvent(c: Extract<Command, { kind: CloseKind }>): HistoryEvent {
-    switch (c.kind) {
-      case 'completeWorkflow':
-        return this.event('WorkflowExecutionCompleted', {}, c.payload);
-      case 'failWorkflow':
-        return this.event('WorkflowExecutionFailed', {}, c.payload);
-      case 'cancelWorkflow':
-        return this.event('WorkflowExecutionCanceled', {});
-    }
   }
 
   private async block(error: Error): Promise<void> {
@@ -486,38 +425,4 @@ export class ExecutionHost implements ActivityOwner {
       this.services.forget(this.runId);
     }
   }
-}
-
-type CloseKind = 'completeWorkflow' | 'failWorkflow' | 'cancelWorkflow';
-
-const CLOSE_STATUS: Record<CloseKind, ExecutionStatus> = {
-  completeWorkflow: 'COMPLETED',
-  failWorkflow: 'FAILED',
-  cancelWorkflow: 'CANCELED',
-};
-
-/**
- * Hands back an execution whose workflow task failed: the error is recorded for `describe()` and
- * the task is tried again after its back-off (at once by a newly started worker).
- */
-async function blockTask(
-  services: WorkerServices,
-  e: ExecutionRecord,
-  taskAttempt: number,
-  error: Error,
-): Promise<void> {
-  services.logger.warn('workflow task failed; it will be retried', {
-    workflowId: e.workflowId,
-    runId: e.runId,
-    error: error.message,
-  });
-  await services.store.release({
-    runId: e.runId,
-    taskQueue: e.taskQueue,
-    workerId: services.identity,
-    epoch: e.leaseEpoch,
-    readyAtMs: services.clock.nowMs() + taskRetryDelayMs(taskAttempt + 1),
-    taskError: `${error.name}: ${error.message}`,
-  });
-  services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });
 }

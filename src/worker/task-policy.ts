@@ -1,4 +1,5 @@
 import { BatonError } from '../common/errors.js';
+import type { ExecutionRecord } from '../store/types.js';
 import type { WorkerServices } from './services.js';
 
 /** An activity call this worker cannot carry out; it fails the workflow task, nothing is appended. */
@@ -32,4 +33,30 @@ export function checkActivityRoute(
 /** Delay before a failed workflow task is tried again: 1 s, doubling, at most 60 s. */
 export function taskRetryDelayMs(attempt: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 60_000);
+}
+
+/**
+ * Hands back an execution whose workflow task failed: the error is recorded for `describe()` and
+ * the task is tried again after its back-off (at once by a newly started worker).
+ */
+export async function blockTask(
+  services: WorkerServices,
+  e: ExecutionRecord,
+  taskAttempt: number,
+  error: Error,
+): Promise<void> {
+  services.logger.warn('workflow task failed; it will be retried', {
+    workflowId: e.workflowId,
+    runId: e.runId,
+    error: error.message,
+  });
+  await services.store.release({
+    runId: e.runId,
+    taskQueue: e.taskQueue,
+    workerId: services.identity,
+    epoch: e.leaseEpoch,
+    readyAtMs: services.clock.nowMs() + taskRetryDelayMs(taskAttempt + 1),
+    taskError: `${error.name}: ${error.message}`,
+  });
+  services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });
 }

@@ -1,0 +1,85 @@
+import type { Clock } from '../common/clock.js';
+import type { DataConverter } from '../common/converter.js';
+import { failurePayload, storableFailure } from '../common/failure-payload.js';
+import { ActivityFailure } from '../common/failures.js';
+import type { EventOf, ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { Command } from '../runtime/commands.js';
+import type { ActivityOutcome } from './activity-runner.js';
+
+/** Commands that close an execution, and the status each leaves. */
+export type CloseKind = 'completeWorkflow' | 'failWorkflow' | 'cancelWorkflow';
+export const CLOSE_STATUS: Record<CloseKind, ExecutionStatus> = {
+  completeWorkflow: 'COMPLETED',
+  failWorkflow: 'FAILED',
+  cancelWorkflow: 'CANCELED',
+};
+
+/**
+ * Makes the events of one execution held here: ids follow one another from the history's last
+ * event, times come from the worker's clock.
+ */
+export class HistoryWriter {
+  constructor(
+    private readonly clock: Clock,
+    private readonly converter: DataConverter,
+    private readonly identity: string,
+    /** The id of the last event made (committed or about to be). */
+    public lastEventId: number,
+  ) {}
+
+  event<K extends HistoryEvent['eventType']>(
+    eventType: K,
+    attrs: EventOf<K>['attrs'],
+    payload?: EventOf<K>['payload'],
+  ): HistoryEvent {
+    return {
+      eventId: ++this.lastEventId,
+      eventType,
+      timeMs: this.clock.nowMs(),
+      attrs,
+      payload,
+    } as HistoryEvent;
+  }
+
+  /**
+   * `ActivityTaskStarted` (the final attempt, with the earlier attempts' last failure) and the
+   * outcome event; a failure reaches the workflow as an `ActivityFailure` whose cause is it.
+   */
+  activityOutcome(o: ActivityOutcome): [started: HistoryEvent, outcome: HistoryEvent] {
+    const r = o.state.record;
+    const started = this.event(
+      'ActivityTaskStarted',
+      { seq: r.seq, scheduledEventId: r.scheduledEventId, attempt: r.attempt, identity: this.identity },
+      r.lastFailure,
+    );
+    const ids = { seq: r.seq, scheduledEventId: r.scheduledEventId, startedEventId: started.eventId };
+    if (o.eventType === 'ActivityTaskCompleted')
+      return [started, this.event('ActivityTaskCompleted', ids, o.payload)];
+    const message =
+      o.eventType === 'ActivityTaskTimedOut' ? 'activity task timed out' : 'activity task failed';
+    const what = `failure of activity '${r.activityType}'`;
+    const cause = storableFailure(this.converter, o.failure, what);
+    const failure = new ActivityFailure(
+      message,
+      r.activityType,
+      String(r.seq),
+      r.attempt,
+      o.retryState,
+      cause,
+    );
+    const payload = failurePayload(this.converter, failure, what);
+    return [started, this.event(o.eventType, { ...ids, retryState: o.retryState }, payload)];
+  }
+
+  /** The close event of a close command. */
+  close(c: Extract<Command, { kind: CloseKind }>): HistoryEvent {
+    switch (c.kind) {
+      case 'completeWorkflow':
+        return this.event('WorkflowExecutionCompleted', {}, c.payload);
+      case 'failWorkflow':
+        return this.event('WorkflowExecutionFailed', {}, c.payload);
+      case 'cancelWorkflow':
+        return this.event('WorkflowExecutionCanceled', {});
+    }
+  }
+}
