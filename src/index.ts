@@ -26,6 +26,14 @@ export type {
 } from './runtime/definitions.js';
 export { WorkflowContext, type WorkflowInfo } from './runtime/context.js';
 export { defineSignal, type SignalDefinition, type SignalHandler } from './runtime/signals.js';
+export {
+  defineQuery,
+  QueryNotRegisteredError,
+  QueryTimeoutError,
+  QueryFailedError,
+  type QueryDefinition,
+  type QueryHandler,
+} from './runtime/queries.js';
 export { activityContext, ActivityContext, type ActivityInfo } from './activity/context.js';
 export * from './common/failures.js';
 export * from './common/errors.js';
@@ -40,6 +48,6 @@ export {
 } from './common/converter.js';
 export type { HistoryEvent, EventType, ExecutionStatus } from './common/history.js';
 export { consoleLogger, silentLogger, type Logger, type LogLevel } from './common/logger.js';
-export type { Clock } from './common/clock.js';
+export { systemClock, type Clock } from './common/clock.js';
 export { openStore, DEFAULT_STORE_URL, type StoreOptions } from './store/open-store.js';
 export type { Store, WorkflowIdReusePolicy, ListFilter, ExecutionRecord } from './store/types.js';

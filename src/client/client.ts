@@ -4,6 +4,7 @@ import type { WorkflowArgs, WorkflowResult } from '../runtime/definitions.js';
 import type { SignalDefinition } from '../runtime/signals.js';
 import type { ExecutionRecord, ListFilter, Store } from '../store/types.js';
 import { CloseWaiter } from './close-waiter.js';
+import { QueryClient } from './query-client.js';
 import { WorkflowHandle } from './handle.js';
 import { buildStartRequest, type StartOptions, type WorkflowRef } from './start-request.js';
 
@@ -19,6 +20,8 @@ export interface ClientDeps {
   clock: Clock;
   /** How often `result()` polls for closes made by other processes, in ms. @default 100 */
   resultPollMs?: number;
+  /** How long `query()` waits for a worker's answer, in ms. @default 10000 */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -32,9 +35,11 @@ export interface ClientDeps {
  */
 export class Client {
   private readonly waiter: CloseWaiter;
+  private readonly queries: QueryClient;
 
   constructor(private readonly deps: ClientDeps) {
     this.waiter = new CloseWaiter(deps.store, deps.resultPollMs ?? 100);
+    this.queries = new QueryClient(deps.store, deps.queryTimeoutMs ?? 10_000);
   }
 
   /**
@@ -110,6 +115,7 @@ export class Client {
       converter: this.deps.converter,
       clock: this.deps.clock,
       waiter: this.waiter,
+      queries: this.queries,
     };
   }
 }

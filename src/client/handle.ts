@@ -7,6 +7,8 @@ import { openActivities } from '../store/open-activities.js';
 import type { ExecutionRecord, Store } from '../store/types.js';
 import type { SignalDefinition } from '../runtime/signals.js';
 import type { CloseWaiter } from './close-waiter.js';
+import type { QueryClient } from './query-client.js';
+import { QueryFailedError, QueryNotRegisteredError, type QueryDefinition } from '../runtime/queries.js';
 
 /** An activity that has been scheduled and not closed, as `describe()` shows it. */
 export interface PendingActivityDescription {
@@ -52,6 +54,7 @@ export interface HandleDeps {
   converter: DataConverter;
   clock: Clock;
   waiter: CloseWaiter;
+  queries: QueryClient;
 }
 
 /**
@@ -157,6 +160,31 @@ export class WorkflowHandle<R = unknown> {
       payload,
       nowMs: this.deps.clock.nowMs(),
     });
+  }
+
+  /**
+   * Queries the execution: answered from memory by the worker that holds it (after every signal
+   * accepted before the query), or, once it has closed, by replaying its history in any worker
+   * that has its code. Adds nothing to the history.
+   *
+   * @throws QueryNotRegisteredError when the workflow has no handler of that name.
+   * @throws QueryTimeoutError when no worker answered within the client's query timeout.
+   * @throws WorkflowNotFoundError when there is no such execution.
+   * @example
+   * const health = await handle.query(hp);
+   */
+  async query<Ret, Args extends unknown[]>(
+    query: QueryDefinition<Ret, Args> | string,
+    ...args: Args
+  ): Promise<Ret> {
+    const queryName = typeof query === 'string' ? query : query.name;
+    const payload = this.deps.converter.toPayload(args, `arguments of query '${queryName}'`);
+    const record = await this.record();
+    const answer = await this.deps.queries.ask(record.runId, queryName, payload);
+    if (answer.ok) return this.deps.converter.fromPayload<Ret>(answer.payload);
+    if (answer.name === 'QueryNotRegisteredError')
+      throw Object.assign(new QueryNotRegisteredError(queryName, []), { message: answer.message });
+    throw new QueryFailedError(`${answer.name}: ${answer.message}`);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger.js';
 import { durationMs, type Duration } from '../common/duration.js';
 import type { ActivityProxy } from './definitions.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
+import type { QueryDefinition, QueryHandler } from './queries.js';
 
 /** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
 export interface WorkflowInfo {
@@ -31,6 +32,7 @@ export interface ContextHost {
   sleep(durationMs: number): Promise<void>;
   condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean>;
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void;
+  setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
 }
 
 /**
@@ -97,17 +99,29 @@ export class WorkflowContext {
   }
 
   /**
-   * Sets the handler of a signal (undefined removes it). Signals that arrived before are
-   * delivered to it now, in the order they were accepted.
+   * Sets the handler of a signal or a query (undefined removes it). Signals that arrived before
+   * are delivered to their handler now, in the order they were accepted. A query handler is
+   * synchronous and must not change state.
    *
    * @example
    * ctx.setHandler(throwBall, (ball) => { chosen = ball; });
+   * ctx.setHandler(hp, () => pokemon.currentHealth);
    */
   setHandler<Args extends unknown[]>(
     signal: SignalDefinition<Args>,
     handler: SignalHandler<Args> | undefined,
+  ): void;
+  setHandler<Ret, Args extends unknown[]>(
+    query: QueryDefinition<Ret, Args>,
+    handler: QueryHandler<Ret, Args> | undefined,
+  ): void;
+  setHandler(
+    def: SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
+    handler: ((...args: never[]) => unknown) | undefined,
   ): void {
-    this.host.setSignalHandler(signal.name, handler as SignalHandler<unknown[]> | undefined);
+    if (def.type === 'query')
+      this.host.setQueryHandler(def.name, handler as QueryHandler<unknown, unknown[]> | undefined);
+    else this.host.setSignalHandler(def.name, handler as SignalHandler<unknown[]> | undefined);
   }
 
   /**

@@ -14,6 +14,7 @@ import type { Command } from './commands.js';
 import { SignalRegistry, type SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
 import { ConditionSet, type Condition } from './conditions.js';
+import { QueryFailedError, QueryNotRegisteredError, type QueryHandler } from './queries.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
 
@@ -70,6 +71,7 @@ export class WorkflowRun implements ContextHost {
   private readonly pending = new Map<number, PendingCall>();
   private log = new CommandLog([], { workflowType: '', workflowId: '' });
   private readonly conditions = new ConditionSet();
+  private readonly queries = new Map<string, QueryHandler<unknown, unknown[]>>();
   readonly signals = new SignalRegistry((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
   private commands: Command[] = [];
@@ -256,6 +258,31 @@ export class WorkflowRun implements ContextHost {
 
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void {
     this.signals.setHandler(name, handler);
+  }
+
+  setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {
+    if (handler === undefined) this.queries.delete(name);
+    else this.queries.set(name, handler);
+  }
+
+  /**
+   * Answers a query from the workflow's current state (no command, no event).
+   *
+   * @throws QueryNotRegisteredError for an unknown name; QueryFailedError when the handler throws
+   *   or returns a promise.
+   */
+  query(name: string, args: unknown[]): unknown {
+    const handler = this.queries.get(name);
+    if (handler === undefined) throw new QueryNotRegisteredError(name, [...this.queries.keys()]);
+    let result: unknown;
+    try {
+      result = handler(...args);
+    } catch (err) {
+      throw new QueryFailedError(`query '${name}' failed: ${(err as Error).message}`, err);
+    }
+    if (result instanceof Promise)
+      throw new QueryFailedError(`query '${name}' returned a promise; query handlers must be synchronous`);
+    return result;
   }
 
   /** Records a timer command (or matches it on replay); resolves when it fires. */

@@ -137,6 +137,21 @@ export interface ReleaseRequest {
   taskError?: string;
 }
 
+/** A query waiting for an answer, as a worker takes it. */
+export interface QueryRecord {
+  id: number;
+  runId: string;
+  workflowType: string;
+  /** True when the execution is still running (the owner answers from memory). */
+  running: boolean;
+  queryName: string;
+  /** The encoded argument list. */
+  payload: Payload | undefined;
+}
+
+/** The answer to a query: a result payload, or an error (its name and message). */
+export type QueryAnswer = { ok: true; payload: Payload } | { ok: false; name: string; message: string };
+
 /** Filters of {@link Store.listExecutions}. */
 export interface ListFilter {
   status?: ExecutionStatus;
@@ -150,7 +165,9 @@ export interface ListFilter {
 export type StoreNotice =
   | { kind: 'task'; taskQueue: string }
   | { kind: 'inbox'; runId: string }
-  | { kind: 'closed'; runId: string; workflowId: string };
+  | { kind: 'closed'; runId: string; workflowId: string }
+  | { kind: 'query'; runId: string }
+  | { kind: 'answered'; queryId: number };
 
 /** The Store interface. All methods may throw `StoreError`. */
 export interface Store {
@@ -189,6 +206,25 @@ export interface Store {
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
   /** Closes a running execution at once with `WorkflowExecutionTerminated`. @throws WorkflowNotFoundError */
   terminate(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
+  /** Records a query for a run; a worker answers it. Returns its id. */
+  addQuery(runId: string, queryName: string, payload: Payload, nowMs: number): Promise<number>;
+  /**
+   * Takes unanswered queries this worker can answer: those of the running executions it holds,
+   * and those of closed executions of `workflowTypes` on its task queue (answered by replay). A
+   * query taken by a worker that did not answer within `reclaimAfterMs` can be taken again.
+   */
+  takeQueries(req: {
+    workerId: string;
+    taskQueue: string;
+    workflowTypes: readonly string[];
+    nowMs: number;
+    reclaimAfterMs: number;
+  }): Promise<QueryRecord[]>;
+  answerQuery(queryId: number, answer: QueryAnswer, nowMs: number): Promise<void>;
+  /** The answer, once there is one. */
+  queryAnswer(queryId: number): Promise<QueryAnswer | undefined>;
+  /** Forgets a query (its client stopped waiting). */
+  dropQuery(queryId: number): Promise<void>;
   /** Listens to notices from this process's writes; returns the unsubscribe function. */
   subscribe(listener: (notice: StoreNotice) => void): () => void;
   close(): Promise<void>;

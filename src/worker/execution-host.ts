@@ -136,6 +136,15 @@ export class ExecutionHost implements ActivityOwner {
     }
   }
 
+  /**
+   * Answers a query once the turns under way (signals accepted before it) are done.
+   * @throws QueryNotRegisteredError / QueryFailedError from the workflow's handler
+   */
+  async query(name: string, args: unknown[]): Promise<unknown> {
+    while (this.pumping !== undefined || this.starting) await (this.pumping ?? settle());
+    return this.run.query(name, args);
+  }
+
   /** The store says the execution closed: unless this host closed it, stop (e.g. it was terminated). */
   closedElsewhere(): void {
     if (!this.closing) this.leave('closed elsewhere');

@@ -7,6 +7,7 @@ import type { Store, StoreNotice } from '../store/types.js';
 import { ExecutionHost } from './execution-host.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Semaphore } from './semaphore.js';
+import { answerQueries } from './query-answerer.js';
 import type { WorkerServices } from './services.js';
 
 /** What a worker gets from the engine that made it. */
@@ -39,6 +40,8 @@ export class Worker implements WorkerServices {
   private poke: (() => void) | undefined;
   /** Set when work was announced while the poll loop was busy, so it polls again at once. */
   private poked = false;
+  private answering = false;
+  private answerAgain = false;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -152,6 +155,7 @@ export class Worker implements WorkerServices {
         if (limit > 0) claimedCount = await this.claim(limit, first);
         first = false;
         await this.deliverInbox();
+        await this.answer();
       } catch (err) {
         this.logger.error('worker poll failed', { error: (err as Error).message });
       }
@@ -191,6 +195,25 @@ export class Worker implements WorkerServices {
     return claimed.length;
   }
 
+  /** Answers waiting queries; one pass at a time, another pass if asked meanwhile. */
+  private async answer(): Promise<void> {
+    if (this.answering) {
+      this.answerAgain = true;
+      return;
+    }
+    this.answering = true;
+    try {
+      do {
+        this.answerAgain = false;
+        await answerQueries(this, this.hosts, () => this.deliverInbox());
+      } while (this.answerAgain);
+    } catch (err) {
+      this.logger.error('answering queries failed', { error: (err as Error).message });
+    } finally {
+      this.answering = false;
+    }
+  }
+
   private async deliverInbox(): Promise<void> {
     if (this.hosts.size === 0) return;
     for (const record of await this.store.inboxFor(this.identity))
@@ -218,6 +241,11 @@ export class Worker implements WorkerServices {
         return;
       case 'inbox':
         if (this.hosts.has(notice.runId)) void this.deliverInbox().catch(() => undefined);
+        return;
+      case 'query':
+        if (this.state === 'running') void this.answer();
+        return;
+      case 'answered':
         return;
       case 'closed':
         this.hosts.get(notice.runId)?.closedElsewhere();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
+import type { Payload } from '../../common/converter.js';
 import type { HistoryEvent } from '../../common/history.js';
 import type {
   ClaimedExecution,
@@ -10,6 +11,8 @@ import type {
   InboxRecord,
   ListFilter,
   PendingActivityRecord,
+  QueryAnswer,
+  QueryRecord,
   ReleaseRequest,
   SignalRequest,
   Store,
@@ -214,6 +217,64 @@ export class SqliteStore implements Store {
       },
       after: () => this.emit({ kind: 'closed', runId: row!.run_id, workflowId: row!.workflow_id }),
     });
+  }
+
+  async addQuery(runId: string, queryName: string, payload: Payload, nowMs: number): Promise<number> {
+    const row = this.st.insertQuery.get(runId, queryName, payload, nowMs) as { id: number };
+    this.emit({ kind: 'query', runId });
+    return row.id;
+  }
+
+  async takeQueries(req: {
+    workerId: string;
+    taskQueue: string;
+    workflowTypes: readonly string[];
+    nowMs: number;
+    reclaimAfterMs: number;
+  }): Promise<QueryRecord[]> {
+    const rows = this.st.takeQueries.all({
+      workerId: req.workerId,
+      nowMs: req.nowMs,
+      staleMs: req.nowMs - req.reclaimAfterMs,
+      taskQueue: req.taskQueue,
+      types: JSON.stringify(req.workflowTypes),
+    }) as {
+      id: number;
+      run_id: string;
+      query_name: string;
+      payload: Payload | null;
+      workflow_type: string;
+      status: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      workflowType: r.workflow_type,
+      running: r.status === 'RUNNING',
+      queryName: r.query_name,
+      payload: r.payload ?? undefined,
+    }));
+  }
+
+  async answerQuery(queryId: number, answer: QueryAnswer, nowMs: number): Promise<void> {
+    const error = answer.ok ? null : JSON.stringify({ name: answer.name, message: answer.message });
+    this.st.answerQuery.run(answer.ok ? answer.payload : null, error, nowMs, queryId);
+    this.emit({ kind: 'answered', queryId });
+  }
+
+  async queryAnswer(queryId: number): Promise<QueryAnswer | undefined> {
+    const row = this.st.queryAnswer.get(queryId) as
+      { answer: Payload | null; error: string | null; answered_at_ms: number | null } | undefined;
+    if (row === undefined || row.answered_at_ms === null) return undefined;
+    if (row.error !== null) {
+      const e = JSON.parse(row.error) as { name: string; message: string };
+      return { ok: false, name: e.name, message: e.message };
+    }
+    return { ok: true, payload: row.answer! };
+  }
+
+  async dropQuery(queryId: number): Promise<void> {
+    this.st.dropQuery.run(queryId);
   }
 
   subscribe(listener: (notice: StoreNotice) => void): () => void {

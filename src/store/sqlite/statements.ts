@@ -32,6 +32,21 @@ const SQL = {
             AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
           LIMIT @limit)
        RETURNING *`,
+  insertQuery: `INSERT INTO queries (run_id, query_name, payload, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id`,
+  takeQueries: `UPDATE queries SET claimed_by = @workerId, claimed_at_ms = @nowMs
+    WHERE id IN (
+      SELECT q.id FROM queries q JOIN executions e ON e.run_id = q.run_id
+       WHERE q.answered_at_ms IS NULL AND (q.claimed_by IS NULL OR q.claimed_at_ms < @staleMs)
+         AND ((e.status = 'RUNNING' AND e.lease_owner = @workerId)
+           OR (e.status <> 'RUNNING' AND e.task_queue = @taskQueue
+               AND e.workflow_type IN (SELECT value FROM json_each(@types))))
+       ORDER BY q.id LIMIT 64)
+    RETURNING id, run_id, query_name, payload,
+      (SELECT workflow_type FROM executions e WHERE e.run_id = queries.run_id) AS workflow_type,
+      (SELECT status FROM executions e WHERE e.run_id = queries.run_id) AS status`,
+  answerQuery: `UPDATE queries SET answer = ?, error = ?, answered_at_ms = ? WHERE id = ?`,
+  queryAnswer: `SELECT answer, error, answered_at_ms FROM queries WHERE id = ?`,
+  dropQuery: `DELETE FROM queries WHERE id = ?`,
   lastEvent: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ?
     ORDER BY event_id DESC LIMIT 1`,
   historyOfRuns: `SELECT run_id, event_id, event_type, time_ms, attrs, payload FROM history_events
