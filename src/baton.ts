@@ -1,6 +1,7 @@
 import { Client } from './client/client.js';
 import { systemClock, type Clock } from './common/clock.js';
 import { DataConverter, type DataConverterOptions } from './common/converter.js';
+import { ValidationError } from './common/errors.js';
 import { consoleLogger, type Logger } from './common/logger.js';
 import { DEFAULT_STORE_URL, openStore, type StoreOptions } from './store/open-store.js';
 import type { Store } from './store/types.js';
@@ -9,8 +10,17 @@ import type { WorkerOptions } from './worker/options.js';
 
 /** Options of {@link Baton.open}. */
 export interface BatonOptions extends StoreOptions {
-  /** Payload limit and codec of the data converter. */
-  dataConverter?: DataConverterOptions;
+  /**
+   * The data converter of the client and the workers: either its options (payload limit and
+   * codec), from which one is made, or a {@link DataConverter} instance, used as given (its codec
+   * and limit included).
+   *
+   * @default a converter with a 2 MiB payload limit and no codec (payloads stored as JSON text)
+   * @example
+   * await Baton.open('sqlite:./.baton/baton.db', { dataConverter: { codec, payloadLimitBytes: 256 * 1024 } });
+   * await Baton.open('sqlite:./.baton/baton.db', { dataConverter: new DataConverter({ codec }) });
+   */
+  dataConverter?: DataConverterOptions | DataConverter;
   /** Logger of the workers and of `ctx.logger`. @default warnings and errors to stderr */
   logger?: Logger;
   /** The clock of workers and client. @default the system clock */
@@ -45,10 +55,13 @@ export class Baton {
    * Opens the engine on a store URL.
    *
    * @param url - `sqlite:PATH` or `sqlite::memory:`. @default 'sqlite:./.baton/baton.db'
-   * @throws StoreError when the store cannot be opened; ValidationError for bad options.
+   * @param options - data converter (options or instance), logger, clock, and the store's
+   *   `durability` (`'normal'` or `'full'`) and `busyTimeoutMs`.
+   * @throws StoreError when the store cannot be opened; ValidationError for bad options (e.g. a
+   *   bad payload limit or codec).
    */
   static async open(url: string = DEFAULT_STORE_URL, options: BatonOptions = {}): Promise<Baton> {
-    const converter = new DataConverter(options.dataConverter);
+    const converter = dataConverterOf(options.dataConverter);
     const storeOptions: StoreOptions = {};
     if (options.durability !== undefined) storeOptions.durability = options.durability;
     if (options.busyTimeoutMs !== undefined) storeOptions.busyTimeoutMs = options.busyTimeoutMs;
@@ -72,4 +85,17 @@ export class Baton {
     this.client.close();
     await this.store.close();
   }
+}
+
+/** The converter given, or one made from the options given. @throws ValidationError for bad options */
+function dataConverterOf(given: DataConverterOptions | DataConverter | undefined): DataConverter {
+  if (given instanceof DataConverter) return given;
+  // A converter from another copy of Baton is not an instance of this one's class, and reading it
+  // as options would silently drop its codec (payloads stored unencrypted): refuse it instead.
+  if (typeof (given as { toPayload?: unknown } | undefined)?.toPayload === 'function') {
+    throw new ValidationError(
+      'dataConverter is a DataConverter from another copy of Baton; pass its options ({ codec, payloadLimitBytes }) instead',
+    );
+  }
+  return new DataConverter(given);
 }

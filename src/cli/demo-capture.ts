@@ -32,6 +32,8 @@ export const CAPTURE_STEPS = ['paralyze', 'attack', 'throwPokeball'] as const;
 export type CaptureStep = (typeof CAPTURE_STEPS)[number];
 /** The task queue of the demo's worker. */
 export const CAPTURE_TASK_QUEUE = 'pokemon-capture';
+/** The store URL of a memory database, which does not outlive the process. */
+const MEMORY_STORE_URL = 'sqlite::memory:';
 
 /** Options of {@link runCaptureDemo}, as parsed from the command line. */
 export interface CaptureDemoOptions {
@@ -80,9 +82,15 @@ export function describeCapture({ trainer, pokemon }: CaptureResult): string[] {
 
 /**
  * Runs the demo and returns the exit code: 0 captured, 1 the workflow failed (or is blocked),
- * 2 unknown workflowId or unusable store, 130 interrupted.
+ * 2 unknown workflowId, unusable store, or `--crash-after` on a memory store, 130 interrupted.
  */
 export async function runCaptureDemo(o: CaptureDemoOptions): Promise<number> {
+  if (o.crashAfter !== undefined && o.store === MEMORY_STORE_URL) {
+    err(
+      `baton: --crash-after needs a file store: ${MEMORY_STORE_URL} dies with the process, so there would be nothing to resume (use --store sqlite:PATH)`,
+    );
+    return ExitCode.USAGE;
+  }
   let baton: Baton;
   try {
     baton = await Baton.open(o.store);
@@ -265,17 +273,35 @@ function formatStep(s: StepRecord, sinceStartMs: number): string {
   return line.trimEnd();
 }
 
-/** Prints how to resume, flushed, then kills this process: the step's completion is already durable. */
+/**
+ * Prints how to resume, flushed, then kills this process: the step's completion is already durable.
+ * After the last step, the capture's completion was committed with it: nothing is left to run.
+ */
 function crash(e: ActivityRecordedEvent, steps: StepRecord[], o: CaptureDemoOptions): never {
   const resume = resumeCommand(e.workflowId, o.store);
+  const last = e.activityType === CAPTURE_STEPS[CAPTURE_STEPS.length - 1];
   if (o.json) {
-    outJson({ workflowId: e.workflowId, runId: e.runId, steps, crashedAfter: e.activityType, resume });
+    outJson({
+      workflowId: e.workflowId,
+      runId: e.runId,
+      steps,
+      crashedAfter: e.activityType,
+      resume,
+      ...(last ? { captureCompleted: true } : {}),
+    });
   } else {
     out();
     out(
       `Crashing after ${e.activityType}: its completion is durable; this process now kills itself (SIGKILL).`,
     );
-    out(`Resume with: ${resume}`);
+    if (last) {
+      out(
+        `${e.activityType} was the last step: the capture completed in the same commit, so nothing is left to resume; --resume only prints its result:`,
+      );
+      out(`  ${resume}`);
+    } else {
+      out(`Resume with: ${resume}`);
+    }
   }
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable: SIGKILL did not stop the process');

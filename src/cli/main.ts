@@ -57,9 +57,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description(DEMOS.capture ?? '')
     .option('--fail-first <n>', 'each service fails its first N calls (retries show)', nonNegativeInt)
     .addOption(
-      new Option('--crash-after <step>', 'SIGKILL this process right after STEP is durable').choices(
-        CAPTURE_STEPS,
-      ),
+      new Option(
+        '--crash-after <step>',
+        'SIGKILL this process right after STEP is durable; needs a file store',
+      ).choices(CAPTURE_STEPS),
     )
     .option('--resume <workflowId>', 'resume a capture (e.g. one that crashed) in a new process', nonEmpty)
     .addOption(storeOption())
