@@ -1,5 +1,11 @@
 import type { Clock } from '../common/clock.js';
-import { ApplicationFailure, BatonFailure, TimeoutFailure, type TimeoutType } from '../common/failures.js';
+import {
+  ApplicationFailure,
+  BatonFailure,
+  CancelledFailure,
+  TimeoutFailure,
+  type TimeoutType,
+} from '../common/failures.js';
 import type { ActivityFunction } from '../runtime/definitions.js';
 import { ActivityContext, runInActivityContext, type ActivityInfo } from './context.js';
 
@@ -25,6 +31,11 @@ export interface RunningAttempt {
   readonly outcome: Promise<AttemptOutcome>;
   /** Ends the attempt with `reason` as its failure and fires its `AbortSignal` (cancellation, shutdown). */
   readonly abort: (reason: BatonFailure) => void;
+  /**
+   * Asks the activity to stop (its cancellation was requested): its `AbortSignal` fires and
+   * `heartbeat()` throws `reason`, but the attempt ends only when the function does.
+   */
+  readonly cancel: (reason: CancelledFailure) => void;
 }
 
 /**
@@ -41,6 +52,7 @@ export function runAttempt(fn: ActivityFunction, p: AttemptParams): RunningAttem
   let cancelDeadline: (() => void) | undefined;
   let cancelHeartbeat: (() => void) | undefined;
   let settled = false;
+  let cancelReason: CancelledFailure | undefined;
   let resolve!: (outcome: AttemptOutcome) => void;
   const outcome = new Promise<AttemptOutcome>((r) => (resolve = r));
   const finish = (result: AttemptOutcome): void => {
@@ -54,6 +66,11 @@ export function runAttempt(fn: ActivityFunction, p: AttemptParams): RunningAttem
   const abort = (reason: BatonFailure): void => {
     if (settled) return;
     finish({ ok: false, failure: reason });
+    controller?.abort(reason);
+  };
+  const cancel = (reason: CancelledFailure): void => {
+    if (settled || cancelReason !== undefined) return;
+    cancelReason = reason;
     controller?.abort(reason);
   };
   const timeOut = (type: TimeoutType) => (): void =>
@@ -76,12 +93,14 @@ export function runAttempt(fn: ActivityFunction, p: AttemptParams): RunningAttem
     () => {
       if (controller === undefined) {
         controller = new AbortController();
-        if (settled) controller.abort(new ApplicationFailure('the attempt has ended', 'AttemptEnded'));
+        if (cancelReason !== undefined) controller.abort(cancelReason);
+        else if (settled) controller.abort(new ApplicationFailure('the attempt has ended', 'AttemptEnded'));
       }
       return controller.signal;
     },
     p.lastHeartbeatDetails,
     (details) => {
+      if (cancelReason !== undefined) throw cancelReason;
       if (settled) return;
       lastDetails = details;
       armHeartbeat();
@@ -92,5 +111,5 @@ export function runAttempt(fn: ActivityFunction, p: AttemptParams): RunningAttem
     (value) => finish({ ok: true, value }),
     (err: unknown) => finish({ ok: false, failure: ApplicationFailure.fromError(err) }),
   );
-  return { outcome, abort };
+  return { outcome, abort, cancel };
 }

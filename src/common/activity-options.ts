@@ -16,11 +16,27 @@ export interface ActivityOptions {
   /** Retry policy of failed attempts. @default Temporal's: 1 s initial, ×2, 100 s cap, unlimited attempts */
   retry?: RetryPolicy;
   /**
+   * What cancelling the activity's scope does, as Temporal's `ActivityCancellationType`:
+   * `'TRY_CANCEL'` asks the activity to stop and rejects the call at once;
+   * `'WAIT_CANCELLATION_COMPLETED'` asks it to stop and rejects the call once it has stopped;
+   * `'ABANDON'` rejects the call at once and lets the activity run on, unaware.
+   * @default 'WAIT_CANCELLATION_COMPLETED'
+   */
+  cancellationType?: ActivityCancellationType;
+  /**
    * Task queue of the workers that run this activity. Unset: the activity runs in the worker that
    * runs the workflow.
    */
   taskQueue?: string;
 }
+
+/** How an activity reacts to the cancellation of its scope. */
+export type ActivityCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
+const CANCELLATION_TYPES: readonly ActivityCancellationType[] = [
+  'TRY_CANCEL',
+  'WAIT_CANCELLATION_COMPLETED',
+  'ABANDON',
+];
 
 /** {@link ActivityOptions} resolved once into milliseconds (recorded in `ActivityTaskScheduled`). */
 export interface ResolvedActivityOptions {
@@ -29,6 +45,7 @@ export interface ResolvedActivityOptions {
   readonly heartbeatTimeoutMs?: number;
   readonly retry: ResolvedRetryPolicy;
   readonly taskQueue?: string;
+  readonly cancellationType?: ActivityCancellationType;
 }
 
 /**
@@ -69,6 +86,14 @@ export function resolveActivityOptions(options: ActivityOptions): ResolvedActivi
   if (scheduleToCloseTimeoutMs !== undefined) resolved.scheduleToCloseTimeoutMs = scheduleToCloseTimeoutMs;
   if (heartbeatTimeoutMs !== undefined) resolved.heartbeatTimeoutMs = heartbeatTimeoutMs;
   if (options.taskQueue !== undefined) resolved.taskQueue = options.taskQueue;
+  if (options.cancellationType !== undefined) {
+    if (!CANCELLATION_TYPES.includes(options.cancellationType)) {
+      throw new ValidationError(
+        `cancellationType: expected one of ${CANCELLATION_TYPES.join(', ')}, got ${String(options.cancellationType)}`,
+      );
+    }
+    resolved.cancellationType = options.cancellationType;
+  }
   return Object.freeze(resolved);
 }
 

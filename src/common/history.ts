@@ -35,6 +35,9 @@ export interface EventAttributes {
     startedEventId: number;
     retryState: RetryState;
   };
+  ActivityTaskCancelRequested: { seq: number; scheduledEventId: number };
+  /** Payload: the `CancelledFailure`. */
+  ActivityTaskCanceled: { seq: number; scheduledEventId: number; startedEventId: number };
   TimerStarted: { seq: number; durationMs: number; fireAtMs: number };
   TimerFired: { seq: number; startedEventId: number };
   TimerCanceled: { seq: number; startedEventId: number };

@@ -31,7 +31,9 @@ export class CommandLog {
     for (const event of history) {
       const seq = commandSeq(event);
       if (seq !== undefined) this.recorded.set(seq, event);
-      if (event.eventType === 'TimerCanceled') this.cancels.add(event.attrs.seq);
+      if (event.eventType === 'TimerCanceled' || event.eventType === 'ActivityTaskCancelRequested') {
+        this.cancels.add(event.attrs.seq);
+      }
     }
   }
 

@@ -23,6 +23,8 @@ export type Command =
       fireAtMs: number;
     }
   | { kind: 'cancelTimer'; seq: number }
+  /** Asks the activity to stop (TRY_CANCEL and WAIT_CANCELLATION_COMPLETED). */
+  | { kind: 'requestCancelActivity'; seq: number }
   | { kind: 'completeWorkflow'; payload: Payload }
   | { kind: 'failWorkflow'; payload: Payload }
   | { kind: 'cancelWorkflow' };

@@ -8,6 +8,7 @@ import { durationMs, type Duration } from '../common/duration.js';
 import type { ActivityProxy } from './definitions.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
+import { runSaga, type Saga, type SagaOptions } from './saga.js';
 
 /** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
 export interface WorkflowInfo {
@@ -33,6 +34,8 @@ export interface ContextHost {
   condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean>;
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void;
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
+  inScope<T>(cancellable: boolean, fn: () => Promise<T>): Promise<T>;
+  withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -122,6 +125,49 @@ export class WorkflowContext {
     if (def.type === 'query')
       this.host.setQueryHandler(def.name, handler as QueryHandler<unknown, unknown[]> | undefined);
     else this.host.setSignalHandler(def.name, handler as SignalHandler<unknown[]> | undefined);
+  }
+
+  /**
+   * Runs `fn` in a cancellable scope (as Temporal's `CancellationScope.cancellable`): cancelling
+   * the workflow, or an enclosing scope, cancels the activities, timers and conditions it starts.
+   */
+  cancellable<T>(fn: () => Promise<T>): Promise<T> {
+    return this.host.inScope(true, fn);
+  }
+
+  /**
+   * Runs `fn` in a scope that cancellation does not reach (as Temporal's
+   * `CancellationScope.nonCancellable`): cleanup and compensations go here.
+   *
+   * @example
+   * try { await act.attack(p); } finally { await ctx.nonCancellable(() => act.heal(p)); }
+   */
+  nonCancellable<T>(fn: () => Promise<T>): Promise<T> {
+    return this.host.inScope(false, fn);
+  }
+
+  /**
+   * Runs `fn` in a cancellable scope that is cancelled after `timeout` (a durable timer), as
+   * Temporal's `CancellationScope.withTimeout`; what it waits on then rejects with `CancelledFailure`.
+   */
+  withTimeout<T>(timeout: Duration, fn: () => Promise<T>): Promise<T> {
+    return this.host.withTimeout(durationMs(timeout, 'withTimeout'), fn);
+  }
+
+  /**
+   * Runs `fn` as a saga: `saga.addCompensation(fn)` after each step that succeeded; when `fn`
+   * fails or is cancelled, the compensations run in reverse order (or all at once with
+   * `parallelCompensation`) in a non-cancellable scope. See {@link runSaga} for the failure raised.
+   *
+   * @example
+   * return ctx.saga(async (saga) => {
+   *   const paralyzed = await act.paralyze(pokemon);
+   *   saga.addCompensation(() => act.cure(paralyzed));
+   *   return act.throwPokeball(trainer, paralyzed);
+   * });
+   */
+  saga<T>(fn: (saga: Saga) => Promise<T>, options: SagaOptions = {}): Promise<T> {
+    return runSaga(fn, options, (compensate) => this.nonCancellable(compensate));
   }
 
   /**

@@ -1,5 +1,6 @@
 import {
   resolveActivityOptions,
+  type ActivityCancellationType,
   type ActivityOptions,
   type ResolvedActivityOptions,
 } from '../common/activity-options.js';
@@ -14,6 +15,8 @@ import type { Command } from './commands.js';
 import { SignalRegistry, type SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
 import { ConditionSet, type Condition } from './conditions.js';
+import { CancellationScope, currentScope, runIn, runInScope } from './scopes.js';
+import { isCancellation } from './cancellation.js';
 import { QueryFailedError, QueryNotRegisteredError, type QueryHandler } from './queries.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
@@ -32,6 +35,8 @@ interface PendingCall {
   readonly label: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
+  /** Stops listening to its scope's cancellation. */
+  unlisten(): void;
 }
 
 /** True for events delivered to the workflow code (they resolve something). */
@@ -40,6 +45,7 @@ function isResolution(event: HistoryEvent): boolean {
     case 'ActivityTaskCompleted':
     case 'ActivityTaskFailed':
     case 'ActivityTaskTimedOut':
+    case 'ActivityTaskCanceled':
     case 'TimerFired':
     case 'WorkflowExecutionSignaled':
     case 'WorkflowExecutionCancelRequested':
@@ -64,7 +70,8 @@ export class WorkflowRun implements ContextHost {
   taskFailure: Error | undefined;
   /** Set once the code has returned or thrown a failure (a close command was made). */
   closed = false;
-  private cancelRequested = false;
+  /** The workflow's root cancellation scope; a cancellation request cancels it. */
+  private readonly root = new CancellationScope(true);
   private seq = 0;
   private currentTimeMs: number;
   private readonly rng: () => number;
@@ -180,8 +187,13 @@ export class WorkflowRun implements ContextHost {
           this.deps.converter.fromPayload<unknown[]>(event.payload!),
         );
         return;
+      case 'ActivityTaskCanceled': {
+        const call = this.take(event.attrs.seq);
+        call?.reject(this.cancelledActivity(call.label, event.attrs.seq, 'activity cancelled'));
+        return;
+      }
       case 'WorkflowExecutionCancelRequested':
-        this.requestCancel(event.attrs.reason);
+        this.root.cancel(new CancelledFailure(event.attrs.reason));
         return;
       default:
         return;
@@ -219,7 +231,10 @@ export class WorkflowRun implements ContextHost {
       resolved = resolveActivityOptions(options);
       this.resolvedOptions.set(options, resolved);
     }
-    if (this.cancelRequested) return Promise.reject(this.cancelledActivity(activityType, seq));
+    const scope = currentScope(this.root);
+    if (scope.cancellation !== undefined) {
+      return Promise.reject(this.cancelledActivity(activityType, seq, scope.cancellation.message));
+    }
     const payload = this.deps.converter.toPayload(args, `arguments of activity '${activityType}'`);
     const matched = this.command(
       { kind: 'scheduleActivity', seq, activityType, options: resolved, payload },
@@ -227,33 +242,67 @@ export class WorkflowRun implements ContextHost {
       (e) => e.eventType === 'ActivityTaskScheduled' && e.attrs.activityType === activityType,
     );
     if (!matched) return new Promise(() => {});
-    return new Promise((resolve, reject) => this.pending.set(seq, { label: activityType, resolve, reject }));
+    const type = resolved.cancellationType ?? 'WAIT_CANCELLATION_COMPLETED';
+    return new Promise((resolve, reject) => {
+      const unlisten = scope.onCancel((reason) => this.cancelActivity(seq, type, reason));
+      this.pending.set(seq, { label: activityType, resolve, reject, unlisten });
+    });
   }
 
   sleep(durationMs: number): Promise<void> {
     const seq = ++this.seq;
-    if (this.cancelRequested) return Promise.reject(new CancelledFailure('workflow cancellation requested'));
-    return this.startTimer(seq, durationMs) as Promise<void>;
+    const scope = currentScope(this.root);
+    if (scope.cancellation !== undefined) return Promise.reject(scope.cancellation);
+    return this.startTimer(seq, durationMs, scope) as Promise<void>;
   }
 
   condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean> {
+    const scope = currentScope(this.root);
+    if (scope.cancellation !== undefined) return Promise.reject(scope.cancellation);
     if (fn()) return Promise.resolve(true);
     const timerSeq = timeoutMs === undefined ? undefined : ++this.seq;
     return new Promise<boolean>((resolve, reject) => {
       const condition: Condition = { fn, resolve, timerSeq };
       this.conditions.add(condition);
+      const unlisten = scope.onCancel((reason) => {
+        this.conditions.remove(condition);
+        if (timerSeq !== undefined) this.cancelTimer(timerSeq);
+        reject(reason);
+      });
       if (timerSeq === undefined) return;
-      this.startTimer(timerSeq, timeoutMs!).then(
-        () => {
-          this.conditions.remove(condition);
-          resolve(false);
-        },
-        (err: unknown) => {
-          this.conditions.remove(condition);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
+      this.startTimer(timerSeq, timeoutMs!, undefined)
+        .finally(unlisten)
+        .then(
+          () => {
+            this.conditions.remove(condition);
+            resolve(false);
+          },
+          (err: unknown) => {
+            this.conditions.remove(condition);
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
     });
+  }
+
+  inScope<T>(cancellable: boolean, fn: () => Promise<T>): Promise<T> {
+    return runInScope(this.root, cancellable, fn);
+  }
+
+  async withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    const parent = currentScope(this.root);
+    const scope = new CancellationScope(true, parent);
+    const seq = ++this.seq;
+    this.startTimer(seq, timeoutMs, parent).then(
+      () => scope.cancel(new CancelledFailure(`timed out after ${timeoutMs} ms`)),
+      () => undefined,
+    );
+    try {
+      return await runIn(scope, fn);
+    } finally {
+      this.cancelTimer(seq);
+      parent.release(scope);
+    }
   }
 
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void {
@@ -285,8 +334,15 @@ export class WorkflowRun implements ContextHost {
     return result;
   }
 
-  /** Records a timer command (or matches it on replay); resolves when it fires. */
-  private startTimer(seq: number, durationMs: number): Promise<unknown> {
+  /**
+   * Records a timer command (or matches it on replay); resolves when it fires, rejects when
+   * `scope` (if given) is cancelled first.
+   */
+  private startTimer(
+    seq: number,
+    durationMs: number,
+    scope: CancellationScope | undefined,
+  ): Promise<unknown> {
     const fireAtMs = this.currentTimeMs + durationMs;
     const matched = this.command(
       { kind: 'startTimer', seq, durationMs, fireAtMs },
@@ -294,12 +350,29 @@ export class WorkflowRun implements ContextHost {
       (e) => e.eventType === 'TimerStarted',
     );
     if (!matched) return new Promise(() => {});
-    return new Promise((resolve, reject) => this.pending.set(seq, { label: 'timer', resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const unlisten = scope?.onCancel((reason) => this.cancelTimer(seq, reason)) ?? (() => undefined);
+      this.pending.set(seq, { label: 'timer', resolve, reject, unlisten });
+    });
   }
 
-  private cancelTimer(seq: number): void {
-    if (this.pending.delete(seq) && !this.log.takeCancel(seq))
-      this.commands.push({ kind: 'cancelTimer', seq });
+  /** Cancels a pending timer (TimerCanceled), rejecting its promise with `reason` when given. */
+  private cancelTimer(seq: number, reason?: CancelledFailure): void {
+    const call = this.take(seq);
+    if (call === undefined) return;
+    if (!this.log.takeCancel(seq)) this.commands.push({ kind: 'cancelTimer', seq });
+    if (reason !== undefined) call.reject(reason);
+  }
+
+  /** The cancellation of an activity's scope reached it: what happens depends on its cancellation type. */
+  private cancelActivity(seq: number, type: ActivityCancellationType, reason: CancelledFailure): void {
+    const call = this.pending.get(seq);
+    if (call === undefined) return;
+    if (type !== 'ABANDON' && !this.log.takeCancel(seq))
+      this.commands.push({ kind: 'requestCancelActivity', seq });
+    if (type === 'WAIT_CANCELLATION_COMPLETED') return; // rejected by ActivityTaskCanceled, once it has stopped
+    this.take(seq);
+    call.reject(this.cancelledActivity(call.label, seq, reason.message));
   }
 
   /**
@@ -367,7 +440,7 @@ export class WorkflowRun implements ContextHost {
 
   private onThrow(err: unknown): void {
     if (this.closed || this.taskFailure !== undefined) return;
-    if (this.cancelRequested && isCancellation(err)) {
+    if (this.root.cancelRequested && isCancellation(err)) {
       this.closed = true;
       this.commands.push({ kind: 'cancelWorkflow' });
     } else if (err instanceof BatonFailure) {
@@ -380,18 +453,6 @@ export class WorkflowRun implements ContextHost {
 
   private encodeFailure(failure: BatonFailure): Payload {
     return failurePayload(this.deps.converter, failure, `failure of workflow '${this.info.workflowType}'`);
-  }
-
-  private requestCancel(reason: string): void {
-    this.cancelRequested = true;
-    for (const [seq, call] of [...this.pending]) {
-      this.pending.delete(seq);
-      call.reject(
-        call.label === 'timer'
-          ? new CancelledFailure(reason)
-          : this.cancelledActivity(call.label, seq, reason),
-      );
-    }
   }
 
   private cancelledActivity(
@@ -411,7 +472,9 @@ export class WorkflowRun implements ContextHost {
 
   private take(seq: number): PendingCall | undefined {
     const call = this.pending.get(seq);
+    if (call === undefined) return undefined;
     this.pending.delete(seq);
+    call.unlisten();
     return call;
   }
 
@@ -419,12 +482,4 @@ export class WorkflowRun implements ContextHost {
     this.taskFailure ??= err;
     this.commands = [];
   }
-}
-
-/** True when `err` or a failure in its cause chain is a {@link CancelledFailure}. */
-export function isCancellation(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 20; e = e.cause, depth++) {
-    if (e instanceof CancelledFailure) return true;
-  }
-  return false;
 }

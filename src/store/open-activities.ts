@@ -6,14 +6,19 @@ import type { PendingActivityRecord } from './types.js';
  * The activities of an execution that are scheduled and not closed, with their state: a
  * pending-activity row when one was written (a retry, a heartbeat, a hand-back), otherwise the
  * first attempt, which the `ActivityTaskScheduled` event itself makes durable (no row is written
- * for it, to keep the happy path at one write per step). Activities scheduled before a
- * cancellation request were dropped by it.
+ * for it, to keep the happy path at one write per step). `cancelRequested` is set when the
+ * workflow asked the activity to stop (ActivityTaskCancelRequested) and it has not stopped yet.
  */
 export function openActivities(
   history: readonly HistoryEvent[],
   rows: readonly PendingActivityRecord[],
-): { record: PendingActivityRecord; scheduled: EventOf<'ActivityTaskScheduled'> }[] {
+): {
+  record: PendingActivityRecord;
+  scheduled: EventOf<'ActivityTaskScheduled'>;
+  cancelRequested: boolean;
+}[] {
   const open = new Map<number, EventOf<'ActivityTaskScheduled'>>();
+  const cancelRequested = new Set<number>();
   for (const e of history) {
     if (CLOSE_EVENT_TYPES.has(e.eventType)) return [];
     switch (e.eventType) {
@@ -23,10 +28,11 @@ export function openActivities(
       case 'ActivityTaskCompleted':
       case 'ActivityTaskFailed':
       case 'ActivityTaskTimedOut':
+      case 'ActivityTaskCanceled':
         open.delete(e.attrs.seq);
         break;
-      case 'WorkflowExecutionCancelRequested':
-        open.clear();
+      case 'ActivityTaskCancelRequested':
+        cancelRequested.add(e.attrs.seq);
         break;
       default:
         break;
@@ -36,6 +42,7 @@ export function openActivities(
   return [...open.values()].map((scheduled) => ({
     scheduled,
     record: bySeq.get(scheduled.attrs.seq) ?? firstAttempt(scheduled),
+    cancelRequested: cancelRequested.has(scheduled.attrs.seq),
   }));
 }
 

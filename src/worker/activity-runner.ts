@@ -1,6 +1,7 @@
 import { runAttempt, type AttemptOutcome } from '../activity/attempt.js';
 import type { Payload } from '../common/converter.js';
 import {
+  CancelledFailure,
   failureType,
   ApplicationFailure,
   TimeoutFailure,
@@ -16,6 +17,7 @@ import type { WorkerServices } from './services.js';
 /** The final outcome of an activity, handed to its execution to record. */
 export type ActivityOutcome =
   | { state: ActivityState; eventType: 'ActivityTaskCompleted'; payload: Payload | undefined }
+  | { state: ActivityState; eventType: 'ActivityTaskCanceled'; failure: CancelledFailure }
   | {
       state: ActivityState;
       eventType: 'ActivityTaskFailed' | 'ActivityTaskTimedOut';
@@ -84,6 +86,24 @@ export class ActivityRunner {
     }
   }
 
+  /**
+   * The workflow asked the activity to stop: a running attempt is told (its signal fires, its
+   * heartbeat throws) and its end is recorded as ActivityTaskCanceled (a completion still wins);
+   * an activity between attempts is cancelled at once.
+   */
+  requestCancel(state: ActivityState): void {
+    if (state.dropped || state.cancelRequested) return;
+    state.cancelRequested = true;
+    const reason = new CancelledFailure('activity cancellation requested');
+    if (state.running) {
+      state.cancel?.(reason);
+      return;
+    }
+    state.cancelTimer?.();
+    state.cancelTimer = undefined;
+    this.owner.outcome({ state, eventType: 'ActivityTaskCanceled', failure: reason });
+  }
+
   /** Stops an activity: its timer is cancelled, its attempt aborted, its outcome ignored. */
   drop(state: ActivityState, reason: string): void {
     state.dropped = true;
@@ -93,7 +113,7 @@ export class ActivityRunner {
 
   private async run(state: ActivityState): Promise<void> {
     state.cancelTimer = undefined;
-    if (state.dropped || this.services.stopping) return;
+    if (state.dropped || state.cancelRequested || this.services.stopping) return;
     const { converter, clock } = this.services;
     const record = state.record;
     let args: unknown[];
@@ -114,7 +134,7 @@ export class ActivityRunner {
     let outcome: AttemptOutcome;
     const startMs = clock.nowMs();
     try {
-      if (state.dropped || this.services.stopping) return;
+      if (state.dropped || state.cancelRequested || this.services.stopping) return;
       const deadlineMs = deadlineOf(state);
       if (deadlineMs !== undefined && startMs >= deadlineMs) {
         const late = new TimeoutFailure(
@@ -144,11 +164,13 @@ export class ActivityRunner {
         clock,
       });
       state.abort = attempt.abort;
+      state.cancel = attempt.cancel;
       outcome = await attempt.outcome;
     } finally {
       release();
       state.running = false;
       state.abort = undefined;
+      state.cancel = undefined;
     }
     if (state.dropped) return;
     await this.finishAttempt(state, startMs, outcome);
@@ -174,7 +196,11 @@ export class ActivityRunner {
     } else failure = outcome.failure;
     this.report(state, startMs, failure);
     if (failure === undefined) this.owner.outcome({ state, eventType: 'ActivityTaskCompleted', payload });
-    else await this.afterFailure(state, failure);
+    else if (state.cancelRequested) {
+      const reason =
+        failure instanceof CancelledFailure ? failure : new CancelledFailure('activity cancelled');
+      this.owner.outcome({ state, eventType: 'ActivityTaskCanceled', failure: reason });
+    } else await this.afterFailure(state, failure);
   }
 
   private report(

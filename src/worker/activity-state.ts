@@ -1,6 +1,6 @@
 import type { ResolvedActivityOptions } from '../common/activity-options.js';
 import type { Payload } from '../common/converter.js';
-import type { BatonFailure } from '../common/failures.js';
+import type { BatonFailure, CancelledFailure } from '../common/failures.js';
 import type { PendingActivityRecord } from '../store/types.js';
 
 /** The in-memory state of one pending activity of an execution held by this worker. */
@@ -11,6 +11,10 @@ export interface ActivityState {
   args: Payload;
   /** Aborts the running attempt (cancellation, lease loss, shutdown). */
   abort: ((reason: BatonFailure) => void) | undefined;
+  /** Asks the running attempt to stop (cancellation requested). */
+  cancel: ((reason: CancelledFailure) => void) | undefined;
+  /** The workflow asked the activity to stop: its outcome is recorded as ActivityTaskCanceled. */
+  cancelRequested: boolean;
   /** Cancels the timer of the next attempt. */
   cancelTimer: (() => void) | undefined;
   running: boolean;
@@ -36,6 +40,8 @@ export function newActivityState(
     options,
     args,
     abort: undefined,
+    cancel: undefined,
+    cancelRequested: false,
     cancelTimer: undefined,
     running: false,
     dropped: false,

@@ -201,7 +201,8 @@ export class ExecutionHost implements ActivityOwner {
     if (this.run.taskFailure !== undefined) return this.block(this.run.taskFailure);
     const persisted = new Set(pendingActivities.map((r) => r.seq));
     const recovered: ActivityState[] = [];
-    for (const { record, scheduled } of openActivities(history, pendingActivities)) {
+    const cancelled: ActivityState[] = [];
+    for (const { record, scheduled, cancelRequested } of openActivities(history, pendingActivities)) {
       const problem = checkActivityRoute(
         this.services,
         record.activityType,
@@ -215,7 +216,9 @@ export class ExecutionHost implements ActivityOwner {
         persisted.has(record.seq),
       );
       this.activities.set(record.seq, state);
-      recovered.push(state);
+      // Asked to stop before the crash: nothing runs it any more, so it is cancelled now.
+      if (cancelRequested) cancelled.push(state);
+      else recovered.push(state);
     }
     for (const timer of openTimers(history))
       this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
@@ -241,6 +244,7 @@ export class ExecutionHost implements ActivityOwner {
     this.taskAttempt = 0;
     if (write.close !== undefined) return this.leave('closed');
     for (const run of after) run();
+    for (const state of cancelled) this.runner.requestCancel(state);
     for (const state of recovered) await this.runner.recover(state);
   }
 
@@ -356,12 +360,8 @@ export class ExecutionHost implements ActivityOwner {
       write.events.push(event);
       return event;
     }
+    // The workflow decides what stops: its cancellation scopes turn into cancel commands.
     const reason = typeof record.attrs.reason === 'string' ? record.attrs.reason : 'cancelled';
-    for (const [seq, state] of this.activities) {
-      if (state.persisted) (write.deleteActivities ??= []).push(seq);
-    }
-    this.dropAll('workflow cancellation requested');
-    this.activities.clear();
     const event = this.writer.event('WorkflowExecutionCancelRequested', { reason });
     write.events.push(event);
     return event;
@@ -381,6 +381,11 @@ export class ExecutionHost implements ActivityOwner {
         });
         write.events.push(event);
         after.push(() => this.timers.arm(c.seq, event.eventId, c.fireAtMs));
+      } else if (c.kind === 'requestCancelActivity') {
+        const state = this.activities.get(c.seq);
+        const scheduledEventId = state?.record.scheduledEventId ?? 0;
+        write.events.push(this.writer.event('ActivityTaskCancelRequested', { seq: c.seq, scheduledEventId }));
+        if (state !== undefined) after.push(() => this.runner.requestCancel(state));
       } else if (c.kind === 'cancelTimer') {
         const startedEventId = this.timers.disarm(c.seq) ?? 0;
         write.events.push(this.writer.event('TimerCanceled', { seq: c.seq, startedEventId }));

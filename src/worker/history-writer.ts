@@ -55,6 +55,14 @@ export class HistoryWriter {
     const ids = { seq: r.seq, scheduledEventId: r.scheduledEventId, startedEventId: started.eventId };
     if (o.eventType === 'ActivityTaskCompleted')
       return [started, this.event('ActivityTaskCompleted', ids, o.payload)];
+    if (o.eventType === 'ActivityTaskCanceled') {
+      const payload = failurePayload(
+        this.converter,
+        o.failure,
+        `cancellation of activity '${r.activityType}'`,
+      );
+      return [started, this.event('ActivityTaskCanceled', ids, payload)];
+    }
     const message =
       o.eventType === 'ActivityTaskTimedOut' ? 'activity task timed out' : 'activity task failed';
     const what = `failure of activity '${r.activityType}'`;

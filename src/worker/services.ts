@@ -29,7 +29,7 @@ export interface ActivityRecordedEvent {
   runId: string;
   activityType: string;
   activityId: string;
-  eventType: 'ActivityTaskCompleted' | 'ActivityTaskFailed' | 'ActivityTaskTimedOut';
+  eventType: 'ActivityTaskCompleted' | 'ActivityTaskFailed' | 'ActivityTaskTimedOut' | 'ActivityTaskCanceled';
 }
 
 /** Observers of a worker's work (progress displays, tests, fault injection). Must not throw. */

@@ -34,16 +34,12 @@ export class TimerKeeper {
   }
 }
 
-/**
- * Timers of a history that were started and neither fired nor cancelled (a cancellation request
- * drops every timer started before it).
- */
+/** Timers of a history that were started and neither fired nor cancelled. */
 export function openTimers(history: readonly HistoryEvent[]): EventOf<'TimerStarted'>[] {
   const open = new Map<number, EventOf<'TimerStarted'>>();
   for (const e of history) {
     if (e.eventType === 'TimerStarted') open.set(e.attrs.seq, e);
     else if (e.eventType === 'TimerFired' || e.eventType === 'TimerCanceled') open.delete(e.attrs.seq);
-    else if (e.eventType === 'WorkflowExecutionCancelRequested') open.clear();
   }
   return [...open.values()];
 }

@@ -102,7 +102,11 @@ describe('execution lifecycle through the client', () => {
       activities: {
         hang: () => {
           started.release();
-          return new Promise<void>(() => {});
+          // A well-behaved activity stops when its cancellation is requested.
+          const signal = activityContext().signal;
+          return new Promise<void>((_, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason as Error)),
+          );
         },
       },
       shutdownGraceTime: 10,
@@ -116,7 +120,13 @@ describe('execution lifecycle through the client', () => {
     expect(cleanedUp).toBe(true);
     expect((await handle.describe()).status).toBe('CANCELED');
     const types = (await handle.fetchHistory()).events.map((e) => e.eventType);
-    expect(types.slice(-2)).toEqual(['WorkflowExecutionCancelRequested', 'WorkflowExecutionCanceled']);
+    expect(types.slice(-5)).toEqual([
+      'WorkflowExecutionCancelRequested',
+      'ActivityTaskCancelRequested',
+      'ActivityTaskStarted',
+      'ActivityTaskCanceled',
+      'WorkflowExecutionCanceled',
+    ]);
   });
 
   it('graceful shutdown lets the running attempt finish and hands the rest to another worker', async () => {
