@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   captureActivities,
   capturePokemon,
+  capturePokemonSaga,
   CombatService,
   mewtwo,
   PokeballService,
@@ -16,15 +17,24 @@ import {
   type FaultOptions,
 } from '../../examples/pokemon/index.js';
 import {
-  Baton,
+  type Baton,
   DEFAULT_STORE_URL,
-  StoreError,
   WorkflowNotFoundError,
-  type ActivityAttemptEvent,
   type ActivityRecordedEvent,
   type WorkflowHandle,
 } from '../index.js';
-import { causeChain, describeError, err, errorJson, ExitCode, out, outJson, pad } from './output.js';
+import {
+  completedActivities,
+  demoWorker,
+  printFailure,
+  settleResult,
+  waitForEnd,
+  whileRunning,
+  withStore,
+  type Ending,
+  type StepRecord,
+} from './demo-runner.js';
+import { err, errorJson, ExitCode, out, outJson } from './output.js';
 
 /** The steps of the capture, in order (the activity types of `CapturePokemon`). */
 export const CAPTURE_STEPS = ['paralyze', 'attack', 'throwPokeball'] as const;
@@ -32,6 +42,11 @@ export const CAPTURE_STEPS = ['paralyze', 'attack', 'throwPokeball'] as const;
 export type CaptureStep = (typeof CAPTURE_STEPS)[number];
 /** The task queue of the demo's worker. */
 export const CAPTURE_TASK_QUEUE = 'pokemon-capture';
+/**
+ * The workflows of the demos' workers: both Pokémon workflows, so that any demo finishes an
+ * execution of the other left open on the same store (e.g. by Ctrl-C).
+ */
+export const POKEMON_WORKFLOWS = [capturePokemon, capturePokemonSaga] as const;
 /** The store URL of a memory database, which does not outlive the process. */
 const MEMORY_STORE_URL = 'sqlite::memory:';
 
@@ -49,20 +64,7 @@ export interface CaptureDemoOptions {
   json: boolean;
 }
 
-/** One activity attempt, as shown and as in the JSON output. */
-export interface StepRecord {
-  activity: string;
-  attempt: number;
-  outcome: ActivityAttemptEvent['outcome'];
-  elapsedMs: number;
-  error?: string;
-}
-
-type Ending =
-  | { kind: 'completed'; result: CaptureResult }
-  | { kind: 'failed'; error: unknown }
-  | { kind: 'blocked'; error: Error }
-  | { kind: 'interrupted' };
+type CaptureEnding = Ending<CaptureResult>;
 
 /** The command that resumes `workflowId` on `store`. */
 export function resumeCommand(workflowId: string, store: string): string {
@@ -91,23 +93,7 @@ export async function runCaptureDemo(o: CaptureDemoOptions): Promise<number> {
     );
     return ExitCode.USAGE;
   }
-  let baton: Baton;
-  try {
-    baton = await Baton.open(o.store);
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    err(`baton: ${error.message}`);
-    return ExitCode.USAGE;
-  }
-  try {
-    return await runOnStore(baton, o);
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    err(`baton: store error: ${error.message}`);
-    return ExitCode.USAGE;
-  } finally {
-    await baton.close();
-  }
+  return withStore(o.store, (baton) => runOnStore(baton, o));
 }
 
 async function runOnStore(baton: Baton, o: CaptureDemoOptions): Promise<number> {
@@ -120,41 +106,22 @@ async function runOnStore(baton: Baton, o: CaptureDemoOptions): Promise<number> 
     handle = baton.client.getHandle<CaptureResult>(`capture-mewtwo-${randomUUID().slice(0, 8)}`);
   }
   const workflowId = handle.workflowId;
-  const steps: StepRecord[] = [];
-  const startedMs = Date.now();
-  let onBlocked: (error: Error) => void = () => {};
-  const blocked = new Promise<Ending>(
-    (resolve) => (onBlocked = (error) => resolve({ kind: 'blocked', error })),
-  );
   const faults: FaultOptions = o.failFirst === undefined ? {} : { failFirst: o.failFirst };
-  const worker = baton.worker({
+  const { worker, steps, blocked } = demoWorker<CaptureResult>(baton, {
     taskQueue: CAPTURE_TASK_QUEUE,
-    workflows: [capturePokemon],
+    workflows: POKEMON_WORKFLOWS,
     activities: captureActivities(
       new StatusService(faults),
       new CombatService(faults),
       new PokeballService(faults),
     ),
-    leaseTimeout: '2s',
-    identity: 'baton-demo',
-    hooks: {
-      onActivityAttempt(e) {
-        if (e.workflowId !== workflowId) return;
-        const step = toStep(e);
-        steps.push(step);
-        if (!o.json) out(formatStep(step, Date.now() - startedMs));
-      },
-      onActivityRecorded(e) {
-        if (e.workflowId !== workflowId || e.eventType !== 'ActivityTaskCompleted') return;
-        if (e.activityType === o.crashAfter) crash(e, steps, o);
-      },
-      onWorkflowTaskFailed(e) {
-        if (e.workflowId === workflowId) onBlocked(e.error);
-      },
+    workflowId,
+    json: o.json,
+    onRecorded(e) {
+      if (e.eventType === 'ActivityTaskCompleted' && e.activityType === o.crashAfter) crash(e, steps, o);
     },
   });
-  const running = worker.run();
-  try {
+  return whileRunning(worker, async () => {
     if (o.resume === undefined) {
       if (!o.json) printStartHeader(workflowId, o);
       handle = await baton.client.start(capturePokemon, {
@@ -166,10 +133,7 @@ async function runOnStore(baton: Baton, o: CaptureDemoOptions): Promise<number> 
     const ending = await waitForEnd(handle, blocked);
     const runId = handle.runId ?? (await handle.describe()).runId;
     return report(ending, { workflowId, runId, steps }, o);
-  } finally {
-    await worker.shutdown();
-    await running;
-  }
+  });
 }
 
 /** Checks the execution to resume; prints it and returns an exit code when there is nothing to run. */
@@ -200,7 +164,7 @@ async function findResumable(
     return report(ending, { workflowId: description.workflowId, runId: description.runId, steps: [] }, o);
   }
   if (!o.json) {
-    const done = await completedSteps(pinned);
+    const done = await completedActivities(pinned);
     out(`Resuming capture ${workflowId} (run ${description.runId}) on ${o.store}`);
     out(`  already recorded, not run again: ${done.length > 0 ? done.join(', ') : '(nothing)'}`);
     const lost = description.worker !== undefined;
@@ -214,37 +178,6 @@ async function findResumable(
   return pinned;
 }
 
-/** Activity types whose completion is in the history. */
-async function completedSteps(handle: WorkflowHandle<CaptureResult>): Promise<string[]> {
-  const { events } = await handle.fetchHistory();
-  const types = new Map<number, string>();
-  const done: string[] = [];
-  for (const e of events) {
-    if (e.eventType === 'ActivityTaskScheduled') types.set(e.eventId, e.attrs.activityType);
-    if (e.eventType === 'ActivityTaskCompleted') done.push(types.get(e.attrs.scheduledEventId) ?? '?');
-  }
-  return done;
-}
-
-function settleResult(handle: WorkflowHandle<CaptureResult>): Promise<Ending> {
-  return handle.result().then(
-    (result): Ending => ({ kind: 'completed', result }),
-    (error: unknown): Ending => ({ kind: 'failed', error }),
-  );
-}
-
-/** The result, a blocked workflow task, or Ctrl-C, whichever comes first. */
-async function waitForEnd(handle: WorkflowHandle<CaptureResult>, blocked: Promise<Ending>): Promise<Ending> {
-  let onSigint: () => void = () => {};
-  const interrupted = new Promise<Ending>((resolve) => (onSigint = () => resolve({ kind: 'interrupted' })));
-  process.once('SIGINT', onSigint);
-  try {
-    return await Promise.race([settleResult(handle), blocked, interrupted]);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}
-
 function printStartHeader(workflowId: string, o: CaptureDemoOptions): void {
   out(`Capturing Mewtwo for Sacha: workflow ${capturePokemon.name}, workflowId ${workflowId}`);
   const notes = [`store ${o.store}`, `task queue ${CAPTURE_TASK_QUEUE}`];
@@ -253,24 +186,6 @@ function printStartHeader(workflowId: string, o: CaptureDemoOptions): void {
   if (o.crashAfter !== undefined) notes.push(`crash after ${o.crashAfter}`);
   out(`  ${notes.join(' · ')}`);
   out();
-}
-
-function toStep(e: ActivityAttemptEvent): StepRecord {
-  const step: StepRecord = {
-    activity: e.activityType,
-    attempt: e.attempt,
-    outcome: e.outcome,
-    elapsedMs: e.elapsedMs,
-  };
-  if (e.error !== undefined) step.error = e.error;
-  return step;
-}
-
-function formatStep(s: StepRecord, sinceStartMs: number): string {
-  const at = `+${(sinceStartMs / 1000).toFixed(2)}s`;
-  const error = s.error === undefined ? '' : `  ${s.error}`;
-  const line = `  ${pad(at, 8)} ${pad(s.activity, 14)} attempt ${pad(String(s.attempt), 3)} ${pad(s.outcome, 10)} ${pad(`${s.elapsedMs} ms`, 7)}${error}`;
-  return line.trimEnd();
 }
 
 /**
@@ -308,7 +223,7 @@ function crash(e: ActivityRecordedEvent, steps: StepRecord[], o: CaptureDemoOpti
 }
 
 function report(
-  ending: Ending,
+  ending: CaptureEnding,
   ids: { workflowId: string; runId: string; steps: StepRecord[] },
   o: CaptureDemoOptions,
 ): number {
@@ -335,9 +250,4 @@ function report(
       err(`Interrupted; the capture is durable. Resume with: ${resumeCommand(ids.workflowId, o.store)}`);
       return ExitCode.INTERRUPTED;
   }
-}
-
-function printFailure(title: string, error: unknown): void {
-  err(title);
-  causeChain(error).forEach((e, i) => err(`  ${i === 0 ? '' : 'caused by '}${describeError(e)}`));
 }

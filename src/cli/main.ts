@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 /**
  * The `baton` command. Exit codes: 0 success, 1 a workflow failed, 2 bad usage, an unknown
- * workflowId or an unusable store. Only this folder reads environment variables (`BATON_STORE`).
+ * workflowId or an unusable store (`demo saga` exits 0 when its workflow failed and was
+ * compensated, as designed). Only this folder reads environment variables (`BATON_STORE`).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_STORE_URL } from '../index.js';
 import { BATON_VERSION } from '../version.js';
 import { CAPTURE_STEPS, runCaptureDemo, type CaptureDemoOptions, type CaptureStep } from './demo-capture.js';
+import { runSagaDemo } from './demo-saga.js';
 import { err, ExitCode } from './output.js';
 
 /** The demos of `baton demo NAME`, with what they show. */
 const DEMOS: Record<string, string> = {
   capture: 'capture Mewtwo for Sacha: paralyze → attack → throw a Poké Ball, durably',
+  saga: 'the capture as a saga: the throw fails for good, so Mewtwo is healed, then cured',
 };
 
 function nonNegativeInt(value: string): number {
@@ -77,6 +80,31 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .action(async (opts: Record<string, unknown>) => {
       setExit(await runCaptureDemo(captureOptions(opts)));
+    });
+
+  demo
+    .command('saga')
+    .description(DEMOS.saga ?? '')
+    .addOption(storeOption())
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The Poké Ball service fails every call: paralyze and attack succeed, throwPokeball fails',
+        'for good after 3 attempts, then the compensations run newest first: heal (undoes attack),',
+        "then cure (undoes paralyze). The workflow fails with the throw's ActivityFailure.",
+        '',
+        'Exit code: 0 when the capture failed and was compensated (the saga worked as designed),',
+        '1 when a compensation did not complete (or the workflow task is blocked), 2 bad usage or',
+        'an unusable store.',
+        '',
+        'Example:',
+        '  npx baton demo saga --store sqlite:/tmp/pokemon.db',
+      ].join('\n'),
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      setExit(await runSagaDemo({ store: String(opts.store), json: opts.json === true }));
     });
 
   return program;

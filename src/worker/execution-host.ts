@@ -160,7 +160,11 @@ export class ExecutionHost implements ActivityOwner {
 
   /** Stops every activity attempt and timer of the execution here. */
   private dropAll(reason: string): void {
-    for (const state of this.activities.values()) this.runner.drop(state, reason);
+    for (const state of this.activities.values()) {
+      // An abandoned activity is never told anything, not even that its workflow has closed.
+      if (reason === 'closed' && state.options.cancellationType === 'ABANDON') state.dropped = true;
+      else this.runner.drop(state, reason);
+    }
     this.timers.dropAll();
   }
 
