@@ -37,9 +37,9 @@ function slowToStop(stopMs: number) {
 
 function cancellable(name: string, cancellationType: ActivityOptions['cancellationType']) {
   return defineWorkflow(name, async (ctx) => {
-    await ctx
-      .activities<{ work(): Promise<string> }>({ startToCloseTimeout: '10s', cancellationType })
-      .work();
+    const options: ActivityOptions = { startToCloseTimeout: '10s' };
+    if (cancellationType !== undefined) options.cancellationType = cancellationType;
+    await ctx.activities<{ work(): Promise<string> }>(options).work();
   });
 }
 
