@@ -34,6 +34,16 @@ export {
   type QueryDefinition,
   type QueryHandler,
 } from './runtime/queries.js';
+export {
+  defineUpdate,
+  WorkflowUpdateFailedError,
+  type UpdateDefinition,
+  type UpdateHandler,
+  type UpdateHandlerOptions,
+} from './runtime/updates.js';
+export { WorkflowUpdateHandle } from './client/update-handle.js';
+export type { SagaOptions, Saga } from './runtime/saga.js';
+export type { ActivityCancellationType } from './common/activity-options.js';
 export { activityContext, ActivityContext, type ActivityInfo } from './activity/context.js';
 export * from './common/failures.js';
 export * from './common/errors.js';

@@ -8,6 +8,9 @@ import type { ExecutionRecord, Store } from '../store/types.js';
 import type { SignalDefinition } from '../runtime/signals.js';
 import type { CloseWaiter } from './close-waiter.js';
 import type { QueryClient } from './query-client.js';
+import { waitForUpdate, WorkflowUpdateHandle } from './update-handle.js';
+import type { UpdateDefinition } from '../runtime/updates.js';
+import { newId } from '../common/ids.js';
 import { QueryFailedError, QueryNotRegisteredError, type QueryDefinition } from '../runtime/queries.js';
 
 /** An activity that has been scheduled and not closed, as `describe()` shows it. */
@@ -185,6 +188,52 @@ export class WorkflowHandle<R = unknown> {
     if (answer.name === 'QueryNotRegisteredError')
       throw Object.assign(new QueryNotRegisteredError(queryName, []), { message: answer.message });
     throw new QueryFailedError(`${answer.name}: ${answer.message}`);
+  }
+
+  /**
+   * Sends an update and waits for its result. An `updateId` makes it idempotent: a second call
+   * with the same id gets the first outcome, and the handler runs once.
+   *
+   * @throws WorkflowUpdateFailedError when the validator rejects it (nothing recorded) or the handler fails.
+   * @throws WorkflowNotFoundError when the execution is unknown or closed.
+   * @example
+   * const hp = await handle.executeUpdate(heal, { args: [20], updateId: 'heal-1' });
+   */
+  async executeUpdate<Ret, Args extends unknown[]>(
+    update: UpdateDefinition<Ret, Args> | string,
+    options: { args: Args; updateId?: string },
+  ): Promise<Ret> {
+    const handle = await this.startUpdate(update, { ...options, waitForStage: 'ACCEPTED' });
+    return handle.result();
+  }
+
+  /**
+   * Sends an update and returns a handle once it is accepted (its validator passed) or rejected,
+   * as Temporal's `startUpdate` with `waitForStage: 'ACCEPTED'`.
+   */
+  async startUpdate<Ret, Args extends unknown[]>(
+    update: UpdateDefinition<Ret, Args> | string,
+    options: { args: Args; updateId?: string; waitForStage: 'ACCEPTED' },
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    const updateName = typeof update === 'string' ? update : update.name;
+    const updateId = options.updateId ?? newId();
+    const payload = this.deps.converter.toPayload(options.args, `arguments of update '${updateName}'`);
+    const { runId } = await this.deps.store.admitUpdate({
+      workflowId: this.workflowId,
+      runId: this.runId,
+      updateId,
+      updateName,
+      payload,
+      nowMs: this.deps.clock.nowMs(),
+    });
+    await waitForUpdate(this.deps.store, runId, updateId, options.waitForStage);
+    return new WorkflowUpdateHandle<Ret>(
+      this.deps.store,
+      this.deps.converter,
+      this.workflowId,
+      runId,
+      updateId,
+    );
   }
 
   /**

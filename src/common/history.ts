@@ -43,6 +43,10 @@ export interface EventAttributes {
   TimerCanceled: { seq: number; startedEventId: number };
   /** Payload: the signal's argument list. */
   WorkflowExecutionSignaled: { signalName: string };
+  /** Payload: the update's argument list. */
+  WorkflowExecutionUpdateAccepted: { updateId: string; updateName: string };
+  /** Payload: the result, or the failure when `failed`. */
+  WorkflowExecutionUpdateCompleted: { updateId: string; failed: boolean };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;
   WorkflowExecutionFailed: Record<string, never>;

@@ -23,6 +23,7 @@ function describeCommand(event: HistoryEvent): string {
 export class CommandLog {
   private readonly recorded = new Map<number, HistoryEvent>();
   private readonly cancels = new Set<number>();
+  private readonly completedUpdates = new Set<string>();
 
   constructor(
     history: readonly HistoryEvent[],
@@ -31,6 +32,8 @@ export class CommandLog {
     for (const event of history) {
       const seq = commandSeq(event);
       if (seq !== undefined) this.recorded.set(seq, event);
+      if (event.eventType === 'WorkflowExecutionUpdateCompleted')
+        this.completedUpdates.add(event.attrs.updateId);
       if (event.eventType === 'TimerCanceled' || event.eventType === 'ActivityTaskCancelRequested') {
         this.cancels.add(event.attrs.seq);
       }
@@ -56,6 +59,11 @@ export class CommandLog {
   /** True (once) when the history already holds the cancellation of timer `seq`. */
   takeCancel(seq: number): boolean {
     return this.cancels.delete(seq);
+  }
+
+  /** True (once) when the history already holds the completion of update `updateId`. */
+  takeUpdateCompletion(updateId: string): boolean {
+    return this.completedUpdates.delete(updateId);
   }
 
   /** At the end of a replay: the first recorded command the code never made, as an error. */

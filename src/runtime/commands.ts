@@ -25,6 +25,7 @@ export type Command =
   | { kind: 'cancelTimer'; seq: number }
   /** Asks the activity to stop (TRY_CANCEL and WAIT_CANCELLATION_COMPLETED). */
   | { kind: 'requestCancelActivity'; seq: number }
+  | { kind: 'completeUpdate'; updateId: string; payload: Payload; failed: boolean }
   | { kind: 'completeWorkflow'; payload: Payload }
   | { kind: 'failWorkflow'; payload: Payload }
   | { kind: 'cancelWorkflow' };

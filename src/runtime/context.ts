@@ -9,6 +9,7 @@ import type { ActivityProxy } from './definitions.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
 import { runSaga, type Saga, type SagaOptions } from './saga.js';
+import type { RegisteredUpdate, UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
 
 /** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
 export interface WorkflowInfo {
@@ -34,6 +35,7 @@ export interface ContextHost {
   condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean>;
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void;
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
+  setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void;
   inScope<T>(cancellable: boolean, fn: () => Promise<T>): Promise<T>;
   withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
 }
@@ -118,11 +120,27 @@ export class WorkflowContext {
     query: QueryDefinition<Ret, Args>,
     handler: QueryHandler<Ret, Args> | undefined,
   ): void;
+  setHandler<Ret, Args extends unknown[]>(
+    update: UpdateDefinition<Ret, Args>,
+    handler: UpdateHandler<Ret, Args> | undefined,
+    options?: UpdateHandlerOptions<Args>,
+  ): void;
   setHandler(
-    def: SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
+    def:
+      | SignalDefinition<unknown[]>
+      | QueryDefinition<unknown, unknown[]>
+      | UpdateDefinition<unknown, unknown[]>,
     handler: ((...args: never[]) => unknown) | undefined,
+    options?: UpdateHandlerOptions<unknown[]>,
   ): void {
-    if (def.type === 'query')
+    if (def.type === 'update') {
+      this.host.setUpdateHandler(
+        def.name,
+        handler === undefined
+          ? undefined
+          : { handler: handler as UpdateHandler<unknown, unknown[]>, validator: options?.validator },
+      );
+    } else if (def.type === 'query')
       this.host.setQueryHandler(def.name, handler as QueryHandler<unknown, unknown[]> | undefined);
     else this.host.setSignalHandler(def.name, handler as SignalHandler<unknown[]> | undefined);
   }

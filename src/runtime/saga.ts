@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '../common/failures.js';
+import { ActivityFailure, ApplicationFailure, BatonFailure } from '../common/failures.js';
 import { isCancellation } from './cancellation.js';
 
 /** Options of `ctx.saga()`, as Temporal's saga samples. */
@@ -55,14 +55,25 @@ export async function runSaga<T>(
   try {
     return await fn(saga);
   } catch (err) {
+    // A plain bug is not a business failure: it fails the workflow task (retried until fixed
+    // code runs), so nothing is compensated for it.
+    if (!(err instanceof BatonFailure)) throw err;
     const errors = await shield(() => saga.compensate(options));
     if (errors.length === 0 || isCancellation(err)) throw err;
     throw ApplicationFailure.create({
-      message: `saga failed and ${errors.length} compensation(s) failed too: ${errors.map((e) => (e as Error).message).join('; ')}`,
+      message: `saga failed and ${errors.length} compensation(s) failed too: ${errors.map(describe).join('; ')}`,
       type: 'SagaCompensationFailed',
       nonRetryable: true,
       details: errors,
       cause: err,
     });
   }
+}
+
+/** "heal: no potion" for an activity failure (its type and innermost cause), else the message. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  let root: Error = err;
+  while (root.cause instanceof Error) root = root.cause;
+  return err instanceof ActivityFailure ? `${err.activityType}: ${root.message}` : root.message;
 }

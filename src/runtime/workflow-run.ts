@@ -18,6 +18,7 @@ import { ConditionSet, type Condition } from './conditions.js';
 import { CancellationScope, currentScope, runIn, runInScope } from './scopes.js';
 import { isCancellation } from './cancellation.js';
 import { QueryFailedError, QueryNotRegisteredError, type QueryHandler } from './queries.js';
+import type { RegisteredUpdate } from './updates.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
 
@@ -48,6 +49,7 @@ function isResolution(event: HistoryEvent): boolean {
     case 'ActivityTaskCanceled':
     case 'TimerFired':
     case 'WorkflowExecutionSignaled':
+    case 'WorkflowExecutionUpdateAccepted':
     case 'WorkflowExecutionCancelRequested':
       return true;
     default:
@@ -79,6 +81,7 @@ export class WorkflowRun implements ContextHost {
   private log = new CommandLog([], { workflowType: '', workflowId: '' });
   private readonly conditions = new ConditionSet();
   private readonly queries = new Map<string, QueryHandler<unknown, unknown[]>>();
+  private readonly updates = new Map<string, RegisteredUpdate>();
   readonly signals = new SignalRegistry((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
   private commands: Command[] = [];
@@ -192,6 +195,13 @@ export class WorkflowRun implements ContextHost {
         call?.reject(this.cancelledActivity(call.label, event.attrs.seq, 'activity cancelled'));
         return;
       }
+      case 'WorkflowExecutionUpdateAccepted':
+        this.runUpdate(
+          event.attrs.updateId,
+          event.attrs.updateName,
+          this.deps.converter.fromPayload<unknown[]>(event.payload!),
+        );
+        return;
       case 'WorkflowExecutionCancelRequested':
         this.root.cancel(new CancelledFailure(event.attrs.reason));
         return;
@@ -307,6 +317,54 @@ export class WorkflowRun implements ContextHost {
 
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void {
     this.signals.setHandler(name, handler);
+  }
+
+  setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void {
+    if (update === undefined) this.updates.delete(name);
+    else this.updates.set(name, update);
+  }
+
+  /**
+   * Runs an update's validator against the current state (on the first run only; a replay skips
+   * it, as the history says it was accepted). Returns the rejection, or undefined to accept.
+   */
+  validateUpdate(name: string, args: unknown[]): Error | undefined {
+    const update = this.updates.get(name);
+    if (update === undefined)
+      return new Error(
+        `update '${name}' is not registered by the workflow; registered: ${[...this.updates.keys()].join(', ') || '(none)'}`,
+      );
+    try {
+      update.validator?.(...args);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  /** Runs an accepted update's handler; its outcome becomes a completeUpdate command. */
+  private runUpdate(updateId: string, name: string, args: unknown[]): void {
+    const update = this.updates.get(name);
+    const complete = (payload: Payload, failed: boolean): void => {
+      if (this.closed || this.taskFailure !== undefined || this.log.takeUpdateCompletion(updateId)) return;
+      this.commands.push({ kind: 'completeUpdate', updateId, payload, failed });
+    };
+    const run = async (): Promise<unknown> => {
+      if (update === undefined)
+        throw ApplicationFailure.nonRetryable(`update '${name}' has no handler`, 'UpdateNotRegistered');
+      return update.handler(...args);
+    };
+    run().then(
+      (result) =>
+        this.guard(() =>
+          complete(this.deps.converter.toPayload(result, `result of update '${name}'`), false),
+        ),
+      (err: unknown) =>
+        this.guard(() => {
+          if (!(err instanceof BatonFailure)) throw err;
+          complete(this.encodeFailure(err), true);
+        }),
+    );
   }
 
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {

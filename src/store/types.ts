@@ -66,7 +66,7 @@ export interface PendingActivityRecord {
 export interface InboxRecord {
   id: number;
   runId: string;
-  kind: 'cancel' | 'signal';
+  kind: 'cancel' | 'signal' | 'update';
   attrs: Record<string, unknown>;
   /** A signal's encoded argument list. */
   payload: Payload | undefined;
@@ -119,6 +119,8 @@ export interface ExecutionWrite {
   consumedInbox?: number[];
   /** Closes the execution with this status (its close event is among `events`). */
   close?: ExecutionStatus;
+  /** Update stages reached in this write (rejected, accepted, completed). */
+  updates?: { updateId: string; stage: UpdateStage; outcome?: Payload | undefined; failed?: boolean }[];
   /** Clears the workflow task's error after a successful task. */
   clearTaskError?: boolean;
 }
@@ -135,6 +137,28 @@ export interface ReleaseRequest {
   readyAtMs: number;
   /** The workflow task failed: count the attempt and record the error for `describe()`. */
   taskError?: string;
+}
+
+/** Where an update is: admitted (waiting for the owner), rejected by its validator, accepted, completed. */
+export type UpdateStage = 'ADMITTED' | 'REJECTED' | 'ACCEPTED' | 'COMPLETED';
+
+/** An update's state as its caller reads it. */
+export interface UpdateRecord {
+  updateId: string;
+  stage: UpdateStage;
+  /** The result (COMPLETED) or the failure (REJECTED, or COMPLETED with `failed`). */
+  outcome: Payload | undefined;
+  failed: boolean;
+}
+
+/** An update request: admitted once per (run, updateId). */
+export interface UpdateRequest {
+  workflowId: string;
+  runId: string | undefined;
+  updateId: string;
+  updateName: string;
+  payload: Payload;
+  nowMs: number;
 }
 
 /** A query waiting for an answer, as a worker takes it. */
@@ -167,7 +191,8 @@ export type StoreNotice =
   | { kind: 'inbox'; runId: string }
   | { kind: 'closed'; runId: string; workflowId: string }
   | { kind: 'query'; runId: string }
-  | { kind: 'answered'; queryId: number };
+  | { kind: 'answered'; queryId: number }
+  | { kind: 'update'; runId: string; updateId: string };
 
 /** The Store interface. All methods may throw `StoreError`. */
 export interface Store {
@@ -206,6 +231,13 @@ export interface Store {
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
   /** Closes a running execution at once with `WorkflowExecutionTerminated`. @throws WorkflowNotFoundError */
   terminate(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
+  /**
+   * Admits an update to a running execution (inbox and update row), unless that updateId was
+   * admitted before. Resolves with the runId and the update's current record.
+   * @throws WorkflowNotFoundError when the execution is unknown or closed
+   */
+  admitUpdate(req: UpdateRequest): Promise<{ runId: string; record: UpdateRecord }>;
+  getUpdate(runId: string, updateId: string): Promise<UpdateRecord | undefined>;
   /** Records a query for a run; a worker answers it. Returns its id. */
   addQuery(runId: string, queryName: string, payload: Payload, nowMs: number): Promise<number>;
   /**

@@ -10,6 +10,8 @@ import { settle, type WorkerServices } from './services.js';
 import { blockTask, checkActivityRoute } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
 import { CLOSE_STATUS, HistoryWriter } from './history-writer.js';
+import { failurePayload } from '../common/failure-payload.js';
+import { ApplicationFailure } from '../common/failures.js';
 
 type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
@@ -356,8 +358,9 @@ export class ExecutionHost implements ActivityOwner {
     return outcome;
   }
 
-  private recordInbox(record: InboxRecord, write: ExecutionWrite): HistoryEvent {
+  private recordInbox(record: InboxRecord, write: ExecutionWrite): HistoryEvent | undefined {
     (write.consumedInbox ??= []).push(record.id);
+    if (record.kind === 'update') return this.recordUpdate(record, write);
     if (record.kind === 'signal') {
       const signalName = typeof record.attrs.signalName === 'string' ? record.attrs.signalName : '';
       const event = this.writer.event('WorkflowExecutionSignaled', { signalName }, record.payload);
@@ -368,6 +371,36 @@ export class ExecutionHost implements ActivityOwner {
     const reason = typeof record.attrs.reason === 'string' ? record.attrs.reason : 'cancelled';
     const event = this.writer.event('WorkflowExecutionCancelRequested', { reason });
     write.events.push(event);
+    return event;
+  }
+
+  /**
+   * An update from the inbox: its validator runs against the current state; a rejection records
+   * nothing in the history (only its outcome for the caller), an acceptance records
+   * `WorkflowExecutionUpdateAccepted` and runs the handler.
+   */
+  private recordUpdate(record: InboxRecord, write: ExecutionWrite): HistoryEvent | undefined {
+    const updateId = String(record.attrs.updateId);
+    const updateName = String(record.attrs.updateName);
+    const args =
+      record.payload === undefined ? [] : this.services.converter.fromPayload<unknown[]>(record.payload);
+    const rejection = this.run.validateUpdate(updateName, args);
+    if (rejection !== undefined) {
+      const outcome = failurePayload(
+        this.services.converter,
+        ApplicationFailure.fromError(rejection),
+        `rejection of update '${updateName}'`,
+      );
+      (write.updates ??= []).push({ updateId, stage: 'REJECTED', outcome, failed: true });
+      return undefined;
+    }
+    const event = this.writer.event(
+      'WorkflowExecutionUpdateAccepted',
+      { updateId, updateName },
+      record.payload,
+    );
+    write.events.push(event);
+    (write.updates ??= []).push({ updateId, stage: 'ACCEPTED' });
     return event;
   }
 
@@ -390,6 +423,20 @@ export class ExecutionHost implements ActivityOwner {
         const scheduledEventId = state?.record.scheduledEventId ?? 0;
         write.events.push(this.writer.event('ActivityTaskCancelRequested', { seq: c.seq, scheduledEventId }));
         if (state !== undefined) after.push(() => this.runner.requestCancel(state));
+      } else if (c.kind === 'completeUpdate') {
+        write.events.push(
+          this.writer.event(
+            'WorkflowExecutionUpdateCompleted',
+            { updateId: c.updateId, failed: c.failed },
+            c.payload,
+          ),
+        );
+        (write.updates ??= []).push({
+          updateId: c.updateId,
+          stage: 'COMPLETED',
+          outcome: c.payload,
+          failed: c.failed,
+        });
       } else if (c.kind === 'cancelTimer') {
         const startedEventId = this.timers.disarm(c.seq) ?? 0;
         write.events.push(this.writer.event('TimerCanceled', { seq: c.seq, startedEventId }));

@@ -29,6 +29,8 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
   for (const seq of w.deleteActivities ?? []) st.deleteActivity.run(w.runId, seq);
   for (const a of w.upsertActivities ?? []) st.upsertActivity.run(...activityParams(w.runId, a));
   for (const id of w.consumedInbox ?? []) st.deleteInbox.run(id);
+  for (const u of w.updates ?? [])
+    st.setUpdateStage.run(u.stage, u.outcome ?? null, u.failed === true ? 1 : 0, w.runId, u.updateId);
   if (w.close !== undefined) {
     const closeTimeMs = w.events[w.events.length - 1]?.timeMs ?? Date.now();
     st.closeExecution.run(w.close, closeTimeMs, w.runId);

@@ -13,6 +13,9 @@ import type {
   PendingActivityRecord,
   QueryAnswer,
   QueryRecord,
+  UpdateRecord,
+  UpdateRequest,
+  UpdateStage,
   ReleaseRequest,
   SignalRequest,
   Store,
@@ -108,10 +111,12 @@ export class SqliteStore implements Store {
   commit(write: ExecutionWrite): Promise<void> {
     return this.committer.enqueue({
       apply: () => applyExecutionWrite(this.st, write),
-      after:
-        write.close === undefined
-          ? undefined
-          : () => this.emit({ kind: 'closed', runId: write.runId, workflowId: write.workflowId }),
+      after: () => {
+        for (const u of write.updates ?? [])
+          this.emit({ kind: 'update', runId: write.runId, updateId: u.updateId });
+        if (write.close !== undefined)
+          this.emit({ kind: 'closed', runId: write.runId, workflowId: write.workflowId });
+      },
     });
   }
 
@@ -217,6 +222,39 @@ export class SqliteStore implements Store {
       },
       after: () => this.emit({ kind: 'closed', runId: row!.run_id, workflowId: row!.workflow_id }),
     });
+  }
+
+  admitUpdate(req: UpdateRequest): Promise<{ runId: string; record: UpdateRecord }> {
+    let row: ExecutionRow | undefined;
+    let admitted = false;
+    return this.committer
+      .enqueue({
+        apply: () => {
+          row = runningRow(this.st, req.workflowId, req.runId);
+          admitted =
+            this.st.insertUpdate.run(row.run_id, req.updateId, req.updateName, req.nowMs).changes === 1;
+          if (!admitted) return;
+          const attrs = JSON.stringify({ updateId: req.updateId, updateName: req.updateName });
+          this.st.insertInbox.run(row.run_id, 'update', attrs, req.payload, req.nowMs);
+          this.st.wakeUnowned.run(req.nowMs, row.run_id);
+        },
+        after: () => {
+          if (admitted) this.announceInbox(row!);
+        },
+      })
+      .then(() => ({ runId: row!.run_id, record: this.readUpdate(row!.run_id, req.updateId)! }));
+  }
+
+  async getUpdate(runId: string, updateId: string): Promise<UpdateRecord | undefined> {
+    return this.readUpdate(runId, updateId);
+  }
+
+  private readUpdate(runId: string, updateId: string): UpdateRecord | undefined {
+    const r = this.st.getUpdate.get(runId, updateId) as
+      { update_id: string; stage: UpdateStage; outcome: Payload | null; failed: number } | undefined;
+    return r === undefined
+      ? undefined
+      : { updateId: r.update_id, stage: r.stage, outcome: r.outcome ?? undefined, failed: r.failed === 1 };
   }
 
   async addQuery(runId: string, queryName: string, payload: Payload, nowMs: number): Promise<number> {

@@ -32,6 +32,10 @@ const SQL = {
             AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
           LIMIT @limit)
        RETURNING *`,
+  insertUpdate: `INSERT INTO updates (run_id, update_id, update_name, stage, created_at_ms) VALUES (?, ?, ?, 'ADMITTED', ?)
+    ON CONFLICT (run_id, update_id) DO NOTHING`,
+  getUpdate: `SELECT update_id, stage, outcome, failed FROM updates WHERE run_id = ? AND update_id = ?`,
+  setUpdateStage: `UPDATE updates SET stage = ?, outcome = ?, failed = ? WHERE run_id = ? AND update_id = ?`,
   insertQuery: `INSERT INTO queries (run_id, query_name, payload, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id`,
   takeQueries: `UPDATE queries SET claimed_by = @workerId, claimed_at_ms = @nowMs
     WHERE id IN (

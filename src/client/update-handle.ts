@@ -1,0 +1,64 @@
+import type { DataConverter } from '../common/converter.js';
+import { WorkflowUpdateFailedError } from '../runtime/updates.js';
+import type { Store, UpdateRecord, UpdateStage } from '../store/types.js';
+
+/** How often a waited-on update is looked at again, in ms (changes in this process wake it at once). */
+const POLL_MS = 20;
+const ORDER: Record<UpdateStage, number> = { ADMITTED: 0, ACCEPTED: 1, REJECTED: 2, COMPLETED: 2 };
+
+/** Waits for an update to reach a stage; resolves with its record. */
+export async function waitForUpdate(
+  store: Store,
+  runId: string,
+  updateId: string,
+  stage: 'ACCEPTED' | 'COMPLETED',
+): Promise<UpdateRecord> {
+  let wake: (() => void) | undefined;
+  const unsubscribe = store.subscribe((n) => {
+    if (n.kind === 'update' && n.updateId === updateId && n.runId === runId) wake?.();
+  });
+  try {
+    for (;;) {
+      const record = await store.getUpdate(runId, updateId);
+      if (record !== undefined && ORDER[record.stage] >= ORDER[stage]) return record;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** A handle on an update that was admitted, as Temporal's `WorkflowUpdateHandle`. */
+export class WorkflowUpdateHandle<Ret> {
+  constructor(
+    private readonly store: Store,
+    private readonly converter: DataConverter,
+    readonly workflowId: string,
+    readonly runId: string,
+    readonly updateId: string,
+  ) {}
+
+  /**
+   * Waits for the update's outcome.
+   * @throws WorkflowUpdateFailedError when it was rejected (validator) or its handler failed; the cause says why.
+   */
+  async result(): Promise<Ret> {
+    const record = await waitForUpdate(this.store, this.runId, this.updateId, 'COMPLETED');
+    const outcome = record.outcome === undefined ? undefined : this.converter.fromPayload(record.outcome);
+    if (record.failed) {
+      const verb = record.stage === 'REJECTED' ? 'rejected' : 'failed';
+      throw new WorkflowUpdateFailedError(
+        `update '${this.updateId}' ${verb}: ${(outcome as Error | undefined)?.message ?? ''}`,
+        this.updateId,
+        outcome,
+      );
+    }
+    return outcome as Ret;
+  }
+}
