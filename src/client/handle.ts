@@ -1,6 +1,6 @@
 import type { DataConverter } from '../common/converter.js';
 import { WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js';
-import { CancelledFailure, TerminatedFailure } from '../common/failures.js';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '../common/failures.js';
 import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { Clock } from '../common/clock.js';
 import { openActivities } from '../store/open-activities.js';
@@ -42,6 +42,10 @@ export interface WorkflowExecutionDescription {
   workflowTaskFailure: { attempt: number; message: string } | undefined;
   /** Identity of the worker holding the execution's lease, if any. */
   worker: string | undefined;
+  /** The memo set at start. */
+  memo: Record<string, unknown> | undefined;
+  /** Search attributes as stored (a Date as ISO text). */
+  searchAttributes: Record<string, string | number | boolean>;
 }
 
 /** A saved event history, as `fetchHistory()` returns it (payloads as stored). */
@@ -96,6 +100,11 @@ export class WorkflowHandle<R = unknown> {
         return fail('workflow execution cancelled', new CancelledFailure('workflow execution cancelled'));
       case 'WorkflowExecutionTerminated':
         return fail('workflow execution terminated', new TerminatedFailure(last.attrs.reason));
+      case 'WorkflowExecutionTimedOut':
+        return fail(
+          'workflow execution timed out',
+          new TimeoutFailure(`workflow execution timed out (${last.attrs.timeoutType})`, 'START_TO_CLOSE'),
+        );
       default:
         return fail(`unexpected close event ${last.eventType}`, undefined);
     }
@@ -132,6 +141,8 @@ export class WorkflowHandle<R = unknown> {
       workflowTaskFailure:
         r.taskError === undefined ? undefined : { attempt: r.taskAttempt, message: r.taskError },
       worker: r.leaseOwner,
+      memo: decode(r.memo) as Record<string, unknown> | undefined,
+      searchAttributes: r.searchAttributes,
     };
   }
 

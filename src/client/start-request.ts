@@ -1,5 +1,7 @@
 import type { DataConverter } from '../common/converter.js';
 import { ValidationError } from '../common/errors.js';
+import { optionalDurationMs, type Duration } from '../common/duration.js';
+import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
 import { HISTORY_VERSION, type HistoryEvent } from '../common/history.js';
 import { newId, newTimeOrderedId } from '../common/ids.js';
 import type { WorkflowDefinition } from '../runtime/definitions.js';
@@ -16,6 +18,14 @@ export interface StartOptions<Args extends unknown[] = unknown[]> {
   args?: Args;
   /** What to do when the workflowId was used before. @default 'ALLOW_DUPLICATE' */
   workflowIdReusePolicy?: WorkflowIdReusePolicy;
+  /** Longest time the execution may run; it then closes TIMED_OUT. As Temporal's. @default unlimited */
+  workflowExecutionTimeout?: Duration;
+  /** Longest time this run may run; it then closes TIMED_OUT. As Temporal's. @default unlimited */
+  workflowRunTimeout?: Duration;
+  /** Values kept with the execution and shown by `describe()` (not indexed). */
+  memo?: Record<string, unknown>;
+  /** Indexed values, usable as `list({ searchAttributes })` filters; the workflow may upsert them. */
+  searchAttributes?: SearchAttributes;
 }
 
 /** A workflow given by its definition or by its type name. */
@@ -59,6 +69,14 @@ export function buildStartRequest(
   if (!Array.isArray(args)) throw new ValidationError('args: expected an array of arguments');
   const payload = converter.toPayload(args, `input of workflow '${workflowType}'`);
   const runId = newTimeOrderedId();
+  const executionTimeoutMs = optionalDurationMs(options.workflowExecutionTimeout, 'workflowExecutionTimeout');
+  const runTimeoutMs = optionalDurationMs(options.workflowRunTimeout, 'workflowRunTimeout');
+  const memo =
+    options.memo === undefined
+      ? undefined
+      : converter.toPayload(options.memo, `memo of workflow '${workflowType}'`);
+  const searchAttributes =
+    options.searchAttributes === undefined ? undefined : encodeSearchAttributes(options.searchAttributes);
   const startEvent: HistoryEvent = {
     eventId: 1,
     eventType: 'WorkflowExecutionStarted',
@@ -71,8 +89,20 @@ export function buildStartRequest(
       randomSeed: newId(),
       historyVersion: HISTORY_VERSION,
       batonVersion: BATON_VERSION,
+      ...(executionTimeoutMs === undefined ? {} : { executionTimeoutMs }),
+      ...(runTimeoutMs === undefined ? {} : { runTimeoutMs }),
     },
     payload,
   };
-  return { workflowId, runId, workflowType, taskQueue: options.taskQueue, reusePolicy, startEvent, nowMs };
+  return {
+    workflowId,
+    runId,
+    workflowType,
+    taskQueue: options.taskQueue,
+    reusePolicy,
+    startEvent,
+    nowMs,
+    memo,
+    searchAttributes,
+  };
 }

@@ -19,6 +19,9 @@ export interface EventAttributes {
     /** History format written by this Baton; a later Baton reads every older format. */
     historyVersion: number;
     batonVersion: string;
+    /** `workflowExecutionTimeout` / `workflowRunTimeout`, in ms, when set. */
+    executionTimeoutMs?: number;
+    runTimeoutMs?: number;
   };
   ActivityTaskScheduled: { seq: number; activityType: string; options: ResolvedActivityOptions };
   ActivityTaskStarted: { seq: number; scheduledEventId: number; attempt: number; identity: string };
@@ -47,6 +50,12 @@ export interface EventAttributes {
   WorkflowExecutionUpdateAccepted: { updateId: string; updateName: string };
   /** Payload: the result, or the failure when `failed`. */
   WorkflowExecutionUpdateCompleted: { updateId: string; failed: boolean };
+  /** The search attributes upserted (merged into the execution's). */
+  UpsertWorkflowSearchAttributes: {
+    seq: number;
+    searchAttributes: Record<string, string | number | boolean>;
+  };
+  WorkflowExecutionTimedOut: { timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;
   WorkflowExecutionFailed: Record<string, never>;
@@ -81,7 +90,8 @@ export const CLOSE_EVENT_TYPES: ReadonlySet<EventType> = new Set([
   'WorkflowExecutionFailed',
   'WorkflowExecutionCanceled',
   'WorkflowExecutionTerminated',
+  'WorkflowExecutionTimedOut',
 ]);
 
 /** Status of a workflow execution, as Temporal's `WorkflowExecutionStatus`. */
-export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED';
+export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT';

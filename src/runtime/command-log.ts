@@ -3,9 +3,14 @@ import type { HistoryEvent } from '../common/history.js';
 
 /** Event types that carry a command the code made, matched by `seq` on replay. */
 function commandSeq(event: HistoryEvent): number | undefined {
-  return event.eventType === 'ActivityTaskScheduled' || event.eventType === 'TimerStarted'
-    ? event.attrs.seq
-    : undefined;
+  switch (event.eventType) {
+    case 'ActivityTaskScheduled':
+    case 'TimerStarted':
+    case 'UpsertWorkflowSearchAttributes':
+      return event.attrs.seq;
+    default:
+      return undefined;
+  }
 }
 
 /** How a recorded command event reads in a non-determinism message. */

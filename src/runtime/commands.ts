@@ -26,6 +26,11 @@ export type Command =
   /** Asks the activity to stop (TRY_CANCEL and WAIT_CANCELLATION_COMPLETED). */
   | { kind: 'requestCancelActivity'; seq: number }
   | { kind: 'completeUpdate'; updateId: string; payload: Payload; failed: boolean }
+  | {
+      kind: 'upsertSearchAttributes';
+      seq: number;
+      searchAttributes: Record<string, string | number | boolean>;
+    }
   | { kind: 'completeWorkflow'; payload: Payload }
   | { kind: 'failWorkflow'; payload: Payload }
   | { kind: 'cancelWorkflow' };

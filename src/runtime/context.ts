@@ -5,6 +5,7 @@ import {
 } from '../common/activity-options.js';
 import type { Logger } from '../common/logger.js';
 import { durationMs, type Duration } from '../common/duration.js';
+import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
 import type { ActivityProxy } from './definitions.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
@@ -36,6 +37,7 @@ export interface ContextHost {
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void;
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
   setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void;
+  upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void;
   inScope<T>(cancellable: boolean, fn: () => Promise<T>): Promise<T>;
   withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
 }
@@ -143,6 +145,18 @@ export class WorkflowContext {
     } else if (def.type === 'query')
       this.host.setQueryHandler(def.name, handler as QueryHandler<unknown, unknown[]> | undefined);
     else this.host.setSignalHandler(def.name, handler as SignalHandler<unknown[]> | undefined);
+  }
+
+  /**
+   * Merges search attributes into the execution's (recorded as `UpsertWorkflowSearchAttributes`),
+   * so `client.list({ searchAttributes })` finds it by them.
+   *
+   * @throws ValidationError naming the attribute when a name or value is not allowed.
+   * @example
+   * ctx.upsertSearchAttributes({ stage: 'attacked', hp: 50 });
+   */
+  upsertSearchAttributes(searchAttributes: SearchAttributes): void {
+    this.host.upsertSearchAttributes(encodeSearchAttributes(searchAttributes));
   }
 
   /**

@@ -367,6 +367,15 @@ export class WorkflowRun implements ContextHost {
     );
   }
 
+  upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void {
+    const seq = ++this.seq;
+    this.command(
+      { kind: 'upsertSearchAttributes', seq, searchAttributes },
+      'UpsertWorkflowSearchAttributes',
+      (e) => e.eventType === 'UpsertWorkflowSearchAttributes',
+    );
+  }
+
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {
     if (handler === undefined) this.queries.delete(name);
     else this.queries.set(name, handler);

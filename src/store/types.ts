@@ -21,6 +21,10 @@ export interface CreateExecutionRequest {
   /** The `WorkflowExecutionStarted` event (event id 1). */
   startEvent: HistoryEvent;
   nowMs: number;
+  /** The encoded memo, if any. */
+  memo?: Payload | undefined;
+  /** Search attributes in their stored form. */
+  searchAttributes?: Record<string, string | number | boolean> | undefined;
 }
 
 /** One execution as the store keeps it. */
@@ -41,6 +45,8 @@ export interface ExecutionRecord {
   /** Failed attempts of the current workflow task, and the last one's error. */
   taskAttempt: number;
   taskError: string | undefined;
+  memo: Payload | undefined;
+  searchAttributes: Record<string, string | number | boolean>;
 }
 
 /** The durable state of an activity that has been scheduled and has not closed. */
@@ -119,6 +125,8 @@ export interface ExecutionWrite {
   consumedInbox?: number[];
   /** Closes the execution with this status (its close event is among `events`). */
   close?: ExecutionStatus;
+  /** Search attributes to merge into the execution's. */
+  searchAttributes?: Record<string, string | number | boolean>;
   /** Update stages reached in this write (rejected, accepted, completed). */
   updates?: { updateId: string; stage: UpdateStage; outcome?: Payload | undefined; failed?: boolean }[];
   /** Clears the workflow task's error after a successful task. */
@@ -181,6 +189,8 @@ export interface ListFilter {
   status?: ExecutionStatus;
   workflowType?: string;
   workflowId?: string;
+  /** Executions whose search attributes hold all these values (exact match). */
+  searchAttributes?: Record<string, string | number | boolean>;
   /** @default 100 */
   limit?: number;
 }

@@ -16,7 +16,8 @@ import { ApplicationFailure } from '../common/failures.js';
 type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
   | { kind: 'inbox'; record: InboxRecord }
-  | { kind: 'timer'; seq: number };
+  | { kind: 'timer'; seq: number }
+  | { kind: 'deadline'; timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
 
 /** Side effects of a turn, run once its write is durable (start an activity, arm a timer). */
 type AfterCommit = () => void;
@@ -46,6 +47,7 @@ export class ExecutionHost implements ActivityOwner {
   private starting = true;
   /** Set while this host commits its own close, so the store's 'closed' notice is not mistaken. */
   private closing = false;
+  private cancelDeadline: (() => void) | undefined;
 
   private constructor(
     private readonly services: WorkerServices,
@@ -168,6 +170,7 @@ export class ExecutionHost implements ActivityOwner {
       else this.runner.drop(state, reason);
     }
     this.timers.dropAll();
+    this.cancelDeadline?.();
   }
 
   /** Graceful hand-back on shutdown: waits for the current turn, then releases the lease. */
@@ -226,6 +229,7 @@ export class ExecutionHost implements ActivityOwner {
       if (cancelRequested) cancelled.push(state);
       else recovered.push(state);
     }
+    this.armDeadline(history[0] as EventOf<'WorkflowExecutionStarted'>);
     for (const timer of openTimers(history))
       this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
     const write = this.bareWrite();
@@ -254,6 +258,22 @@ export class ExecutionHost implements ActivityOwner {
     for (const state of recovered) await this.runner.recover(state);
   }
 
+  /** Arms the workflow's execution or run timeout, whichever comes first (at once if past). */
+  private armDeadline(started: EventOf<'WorkflowExecutionStarted'>): void {
+    const { executionTimeoutMs, runTimeoutMs } = started.attrs;
+    const candidates: ['workflowExecutionTimeout' | 'workflowRunTimeout', number][] = [];
+    if (executionTimeoutMs !== undefined)
+      candidates.push(['workflowExecutionTimeout', started.timeMs + executionTimeoutMs]);
+    if (runTimeoutMs !== undefined) candidates.push(['workflowRunTimeout', started.timeMs + runTimeoutMs]);
+    if (candidates.length === 0) return;
+    const [timeoutType, atMs] = candidates.sort((a, b) => a[1] - b[1])[0]!;
+    const cancel = this.services.clock.setTimer(
+      () => this.post({ kind: 'deadline', timeoutType }),
+      atMs - this.services.clock.nowMs(),
+    );
+    this.cancelDeadline = cancel;
+  }
+
   /**
    * Records and delivers mail one piece at a time, translating the commands each piece leads to
    * right after its event, so the history keeps their order. Stops at a failure or a close.
@@ -266,6 +286,7 @@ export class ExecutionHost implements ActivityOwner {
   ): Promise<Error | undefined> {
     for (const mail of batch) {
       const event = this.record(mail, write);
+      if (write.close !== undefined) return undefined;
       if (event === undefined) continue;
       if (mail.kind === 'activity') recorded.push(mail.outcome);
       await this.run.deliver(event);
@@ -325,6 +346,13 @@ export class ExecutionHost implements ActivityOwner {
         return this.recordOutcome(mail.outcome, write);
       case 'inbox':
         return this.recordInbox(mail.record, write);
+      case 'deadline': {
+        // The workflow's time is up: it closes TIMED_OUT without running its code again.
+        const event = this.writer.event('WorkflowExecutionTimedOut', { timeoutType: mail.timeoutType });
+        write.events.push(event);
+        write.close = 'TIMED_OUT';
+        return undefined;
+      }
       case 'timer': {
         const startedEventId = this.timers.disarm(mail.seq);
         if (startedEventId === undefined) return undefined;
@@ -423,6 +451,14 @@ export class ExecutionHost implements ActivityOwner {
         const scheduledEventId = state?.record.scheduledEventId ?? 0;
         write.events.push(this.writer.event('ActivityTaskCancelRequested', { seq: c.seq, scheduledEventId }));
         if (state !== undefined) after.push(() => this.runner.requestCancel(state));
+      } else if (c.kind === 'upsertSearchAttributes') {
+        write.events.push(
+          this.writer.event('UpsertWorkflowSearchAttributes', {
+            seq: c.seq,
+            searchAttributes: c.searchAttributes,
+          }),
+        );
+        write.searchAttributes = { ...write.searchAttributes, ...c.searchAttributes };
       } else if (c.kind === 'completeUpdate') {
         write.events.push(
           this.writer.event(

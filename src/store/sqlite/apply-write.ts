@@ -26,6 +26,8 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
     throw new LeaseLostError(w.runId);
   }
   if (w.clearTaskError === true) st.clearTaskError.run(w.runId);
+  if (w.searchAttributes !== undefined)
+    st.mergeSearchAttributes.run(JSON.stringify(w.searchAttributes), w.runId);
   for (const seq of w.deleteActivities ?? []) st.deleteActivity.run(w.runId, seq);
   for (const a of w.upsertActivities ?? []) st.upsertActivity.run(...activityParams(w.runId, a));
   for (const id of w.consumedInbox ?? []) st.deleteInbox.run(id);

@@ -46,7 +46,16 @@ export function applyStart(st: Statements, req: CreateExecutionRequest): Executi
     throw verdict;
   }
   try {
-    st.insertExecution.run(req.runId, req.workflowId, req.workflowType, req.taskQueue, req.nowMs, req.nowMs);
+    st.insertExecution.run(
+      req.runId,
+      req.workflowId,
+      req.workflowType,
+      req.taskQueue,
+      req.nowMs,
+      req.nowMs,
+      req.memo ?? null,
+      JSON.stringify(req.searchAttributes ?? {}),
+    );
   } catch (err) {
     if (verdict !== undefined || (err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
     const refusal = refuseStart(req, latestRun(st, req.workflowId));

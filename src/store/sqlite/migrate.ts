@@ -4,6 +4,7 @@ import { migration001 } from './migrations/001-initial.js';
 import { migration002 } from './migrations/002-signal-payloads.js';
 import { migration003 } from './migrations/003-queries.js';
 import { migration004 } from './migrations/004-updates.js';
+import { migration005 } from './migrations/005-visibility.js';
 
 /** Numbered, append-only migrations of the SQLite schema. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -11,6 +12,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: migration002 },
   { version: 3, sql: migration003 },
   { version: 4, sql: migration004 },
+  { version: 5, sql: migration005 },
 ];
 
 /** `PRAGMA application_id` of a Baton database: the bytes 'Batn'. */

@@ -19,6 +19,8 @@ export interface ExecutionRow {
   ready_at_ms: number | null;
   task_attempt: number;
   task_error: string | null;
+  memo: Payload | null;
+  search_attributes: string;
 }
 
 export interface EventRow {
@@ -66,6 +68,8 @@ export function toExecution(r: ExecutionRow): ExecutionRecord {
     readyAtMs: r.ready_at_ms ?? undefined,
     taskAttempt: r.task_attempt,
     taskError: r.task_error ?? undefined,
+    memo: r.memo ?? undefined,
+    searchAttributes: JSON.parse(r.search_attributes) as Record<string, string | number | boolean>,
   };
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import type { Payload } from '../../common/converter.js';
+import { ValidationError } from '../../common/errors.js';
 import type { HistoryEvent } from '../../common/history.js';
 import type {
   ClaimedExecution,
@@ -191,6 +192,12 @@ export class SqliteStore implements Store {
         where.push(`${column} = ?`);
         params.push(value);
       }
+    }
+    for (const [name, value] of Object.entries(filter.searchAttributes ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new ValidationError(`searchAttributes.${name}: not a valid attribute name`);
+      where.push(`json_extract(search_attributes, '$.${name}') = ?`);
+      params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
     const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY start_time_ms DESC, rowid DESC LIMIT ?`;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { TimeoutFailure, WorkflowFailedError, defineSignal, defineWorkflow } from '../../src/index.js';
+import { openTestEnv } from '../support/harness.js';
+
+const TOLERANCE_MS = 5;
+const advance = defineSignal('advance');
+
+const forever = defineWorkflow('Forever', async (ctx) => {
+  await ctx.condition(() => false);
+});
+
+const staged = defineWorkflow('Staged', async (ctx) => {
+  let go = false;
+  ctx.setHandler(advance, () => {
+    go = true;
+  });
+  ctx.upsertSearchAttributes({ stage: 'paralyzed', hp: 200 });
+  await ctx.condition(() => go);
+  ctx.upsertSearchAttributes({ stage: 'attacked', hp: 50 });
+  await ctx.condition(() => false);
+});
+
+describe('workflow-level options', () => {
+  for (const option of ['workflowExecutionTimeout', 'workflowRunTimeout'] as const) {
+    it(`${option} closes the execution TIMED_OUT once it has passed`, async () => {
+      const env = await openTestEnv();
+      env.worker({ taskQueue: 'o', workflows: [forever] });
+      const t0 = performance.now();
+      const h = await env.baton.client.start(forever, { taskQueue: 'o', [option]: 300 });
+      const err = await h.result().catch((e: unknown) => e);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(300 - TOLERANCE_MS);
+      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect((err as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
+      expect(((err as WorkflowFailedError).cause as Error).message).toContain(option);
+      expect((await h.describe()).status).toBe('TIMED_OUT');
+      expect((await h.fetchHistory()).events.map((e) => e.eventType).at(-1)).toBe(
+        'WorkflowExecutionTimedOut',
+      );
+    });
+  }
+
+  it('memo and search attributes set at start; upserted attributes are list() filters', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'o', workflows: [staged], shutdownGraceTime: 10 });
+    const h = await env.baton.client.start(staged, {
+      taskQueue: 'o',
+      workflowId: 'mewtwo-capture',
+      memo: { note: 'caught near Cerulean Cave', level: 70 },
+      searchAttributes: { trainer: 'Sacha', since: new Date('2024-02-29T00:00:00Z') },
+    });
+    await env.baton.client.start(staged, {
+      taskQueue: 'o',
+      workflowId: 'pikachu-capture',
+      searchAttributes: { trainer: 'Ondine' },
+    });
+    const d = await h.describe();
+    expect(d.memo).toEqual({ note: 'caught near Cerulean Cave', level: 70 });
+    expect(d.searchAttributes).toMatchObject({ trainer: 'Sacha', since: '2024-02-29T00:00:00.000Z' });
+    const ids = async (searchAttributes: Record<string, string | number | boolean>) =>
+      (await env.baton.client.list({ searchAttributes })).map((e) => e.workflowId).sort();
+    await expect.poll(() => ids({ stage: 'paralyzed' })).toEqual(['mewtwo-capture', 'pikachu-capture']);
+    expect(await ids({ trainer: 'Sacha' })).toEqual(['mewtwo-capture']);
+    await h.signal(advance);
+    await expect.poll(() => ids({ stage: 'attacked' })).toEqual(['mewtwo-capture']);
+    expect(await ids({ stage: 'attacked', hp: 50, trainer: 'Sacha' })).toEqual(['mewtwo-capture']);
+    expect(await ids({ stage: 'paralyzed' })).toEqual(['pikachu-capture']);
+    const types = (await h.fetchHistory()).events.map((e) => e.eventType);
+    expect(types.filter((t) => t === 'UpsertWorkflowSearchAttributes')).toHaveLength(2);
+    await expect(
+      env.baton.client.start(staged, { taskQueue: 'o', searchAttributes: { 'bad name': 1 } }),
+    ).rejects.toThrow(/searchAttributes.bad name/);
+  });
+});
