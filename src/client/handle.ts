@@ -83,9 +83,17 @@ export class WorkflowHandle<R = unknown> {
    * @throws WorkflowNotFoundError when there is no such execution.
    */
   async result(): Promise<R> {
-    const record = await this.record();
-    await this.deps.waiter.wait(record);
-    const last = await this.deps.store.getLastEvent(record.runId);
+    let record = await this.record();
+    let last: HistoryEvent | undefined;
+    for (;;) {
+      await this.deps.waiter.wait(record);
+      last = await this.deps.store.getLastEvent(record.runId);
+      // A run the workflow retry policy followed with another: wait for that one (as Temporal).
+      const next = last?.eventType === 'WorkflowExecutionFailed' ? last.attrs.newExecutionRunId : undefined;
+      if (next === undefined) break;
+      record = (await this.deps.store.getExecution(this.workflowId, next)) ?? record;
+      if (record.runId !== next) break;
+    }
     if (last === undefined)
       throw new WorkflowNotFoundError(this.workflowId, record.runId, 'close event missing');
     const fail = (message: string, cause: unknown): never => {

@@ -1,6 +1,7 @@
 import type { DataConverter } from '../common/converter.js';
 import { ValidationError } from '../common/errors.js';
 import { optionalDurationMs, type Duration } from '../common/duration.js';
+import { resolveRetryPolicy, type RetryPolicy } from '../common/retry-policy.js';
 import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
 import { HISTORY_VERSION, type HistoryEvent } from '../common/history.js';
 import { newId, newTimeOrderedId } from '../common/ids.js';
@@ -22,6 +23,11 @@ export interface StartOptions<Args extends unknown[] = unknown[]> {
   workflowExecutionTimeout?: Duration;
   /** Longest time this run may run; it then closes TIMED_OUT. As Temporal's. @default unlimited */
   workflowRunTimeout?: Duration;
+  /**
+   * Retry policy of the whole workflow, as Temporal's: a failed run is followed by a new run
+   * (attempt + 1) after the back-off; `result()` follows the runs. @default no retries
+   */
+  retry?: RetryPolicy;
   /** Values kept with the execution and shown by `describe()` (not indexed). */
   memo?: Record<string, unknown>;
   /** Indexed values, usable as `list({ searchAttributes })` filters; the workflow may upsert them. */
@@ -91,6 +97,7 @@ export function buildStartRequest(
       batonVersion: BATON_VERSION,
       ...(executionTimeoutMs === undefined ? {} : { executionTimeoutMs }),
       ...(runTimeoutMs === undefined ? {} : { runTimeoutMs }),
+      ...(options.retry === undefined ? {} : { retry: resolveRetryPolicy(options.retry) }),
     },
     payload,
   };

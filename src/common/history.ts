@@ -1,6 +1,7 @@
 import type { Payload } from './converter.js';
 import type { ResolvedActivityOptions } from './activity-options.js';
 import type { RetryState } from './failures.js';
+import type { ResolvedRetryPolicy } from './retry-policy.js';
 
 /**
  * Event history: the append-only record of one workflow execution, with Temporal's event names.
@@ -22,6 +23,10 @@ export interface EventAttributes {
     /** `workflowExecutionTimeout` / `workflowRunTimeout`, in ms, when set. */
     executionTimeoutMs?: number;
     runTimeoutMs?: number;
+    /** The workflow retry policy, when set at start. */
+    retry?: ResolvedRetryPolicy;
+    /** Start of the first run, on the runs a retry policy started. */
+    firstRunStartMs?: number;
   };
   ActivityTaskScheduled: { seq: number; activityType: string; options: ResolvedActivityOptions };
   ActivityTaskStarted: { seq: number; scheduledEventId: number; attempt: number; identity: string };
@@ -58,7 +63,8 @@ export interface EventAttributes {
   WorkflowExecutionTimedOut: { timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;
-  WorkflowExecutionFailed: Record<string, never>;
+  /** When the workflow retry policy starts another run: its id (result() follows it). */
+  WorkflowExecutionFailed: { retryState?: RetryState; newExecutionRunId?: string };
   WorkflowExecutionCanceled: Record<string, never>;
   WorkflowExecutionTerminated: { reason: string };
 }

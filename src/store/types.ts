@@ -21,6 +21,8 @@ export interface CreateExecutionRequest {
   /** The `WorkflowExecutionStarted` event (event id 1). */
   startEvent: HistoryEvent;
   nowMs: number;
+  /** When its workflow task becomes due. @default nowMs */
+  readyAtMs?: number;
   /** The encoded memo, if any. */
   memo?: Payload | undefined;
   /** Search attributes in their stored form. */
@@ -125,6 +127,8 @@ export interface ExecutionWrite {
   consumedInbox?: number[];
   /** Closes the execution with this status (its close event is among `events`). */
   close?: ExecutionStatus;
+  /** A run to start in the same transaction, once this one is closed (workflow retry). */
+  nextRun?: CreateExecutionRequest;
   /** Search attributes to merge into the execution's. */
   searchAttributes?: Record<string, string | number | boolean>;
   /** Update stages reached in this write (rejected, accepted, completed). */

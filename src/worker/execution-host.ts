@@ -10,6 +10,7 @@ import { settle, type WorkerServices } from './services.js';
 import { blockTask, checkActivityRoute } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
 import { CLOSE_STATUS, HistoryWriter } from './history-writer.js';
+import { nextRunAfterFailure } from './workflow-retry.js';
 import { failurePayload } from '../common/failure-payload.js';
 import { ApplicationFailure } from '../common/failures.js';
 
@@ -34,6 +35,7 @@ export class ExecutionHost implements ActivityOwner {
   readonly workflowType: string;
   private readonly epoch: number;
   private readonly writer: HistoryWriter;
+  private readonly started: EventOf<'WorkflowExecutionStarted'>;
   private taskAttempt: number;
   private readonly run: WorkflowRun;
   private readonly runner: ActivityRunner;
@@ -66,6 +68,7 @@ export class ExecutionHost implements ActivityOwner {
         `workflow type '${e.workflowType}' is not registered on this worker (task queue '${services.taskQueue}'); registered: ${services.workflowTypes().join(', ') || '(none)'}`,
       );
     const started = claimed.history[0] as EventOf<'WorkflowExecutionStarted'>;
+    this.started = started;
     this.run = new WorkflowRun(definition, started, e.runId, {
       converter: services.converter,
       settle,
@@ -508,8 +511,11 @@ export class ExecutionHost implements ActivityOwner {
         scheduled.push(c.seq);
         after.push(() => this.runner.schedule(state));
       } else {
-        write.events.push(this.writer.close(c));
+        const nextRun =
+          c.kind === 'failWorkflow' ? nextRunAfterFailure(this.services, this.started, c.payload) : undefined;
+        write.events.push(this.writer.close(c, nextRun?.runId));
         write.close = CLOSE_STATUS[c.kind];
+        if (nextRun !== undefined) write.nextRun = nextRun;
       }
     }
     return undefined;

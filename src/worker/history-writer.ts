@@ -80,12 +80,16 @@ export class HistoryWriter {
   }
 
   /** The close event of a close command. */
-  close(c: Extract<Command, { kind: CloseKind }>): HistoryEvent {
+  close(c: Extract<Command, { kind: CloseKind }>, newExecutionRunId?: string): HistoryEvent {
     switch (c.kind) {
       case 'completeWorkflow':
         return this.event('WorkflowExecutionCompleted', {}, c.payload);
       case 'failWorkflow':
-        return this.event('WorkflowExecutionFailed', {}, c.payload);
+        return this.event(
+          'WorkflowExecutionFailed',
+          newExecutionRunId === undefined ? {} : { retryState: 'IN_PROGRESS', newExecutionRunId },
+          c.payload,
+        );
       case 'cancelWorkflow':
         return this.event('WorkflowExecutionCanceled', {});
     }

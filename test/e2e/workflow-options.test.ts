@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TimeoutFailure, WorkflowFailedError, defineSignal, defineWorkflow } from '../../src/index.js';
+import {
+  ApplicationFailure,
+  TimeoutFailure,
+  WorkflowFailedError,
+  defineSignal,
+  defineWorkflow,
+} from '../../src/index.js';
 import { openTestEnv } from '../support/harness.js';
 
 const TOLERANCE_MS = 5;
@@ -70,5 +76,58 @@ describe('workflow-level options', () => {
     await expect(
       env.baton.client.start(staged, { taskQueue: 'o', searchAttributes: { 'bad name': 1 } }),
     ).rejects.toThrow(/searchAttributes.bad name/);
+  });
+});
+
+describe('workflow retry policy', () => {
+  const flaky = defineWorkflow('FlakyWorkflow', async (ctx) => {
+    if (ctx.info.attempt < 3)
+      throw ApplicationFailure.retryable(`attempt ${ctx.info.attempt} failed`, 'Flaky');
+    return `succeeded on attempt ${ctx.info.attempt}`;
+  });
+
+  it('no retries by default: a failed run is final', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'r', workflows: [flaky] });
+    const err = await env.baton.client
+      .execute(flaky, { taskQueue: 'r', workflowId: 'once' })
+      .catch((e: unknown) => e);
+    expect(((err as WorkflowFailedError).cause as Error).message).toBe('attempt 1 failed');
+    expect(await env.baton.client.list({ workflowId: 'once' })).toHaveLength(1);
+  });
+
+  it('a failed run is followed by a new run after the back-off; result() follows the runs', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'r', workflows: [flaky] });
+    const t0 = performance.now();
+    const h = await env.baton.client.start(flaky, {
+      taskQueue: 'r',
+      workflowId: 'retried',
+      retry: { initialInterval: 100, backoffCoefficient: 2, maximumAttempts: 5 },
+    });
+    expect(await h.result()).toBe('succeeded on attempt 3');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300 - TOLERANCE_MS);
+    const runs = await env.baton.client.list({ workflowId: 'retried' });
+    expect(runs.map((r) => r.status)).toEqual(['COMPLETED', 'FAILED', 'FAILED']);
+    const first = await env.baton.client.getHandle('retried', h.runId).fetchHistory();
+    const closed = first.events.at(-1)!;
+    expect(closed.eventType === 'WorkflowExecutionFailed' && closed.attrs.retryState).toBe('IN_PROGRESS');
+  });
+
+  it('a non-retryable failure ends the retries', async () => {
+    const env = await openTestEnv();
+    const fatal = defineWorkflow('Fatal', async () => {
+      throw ApplicationFailure.nonRetryable('no way', 'Fatal');
+    });
+    env.worker({ taskQueue: 'r', workflows: [fatal] });
+    const err = await env.baton.client
+      .execute(fatal, {
+        taskQueue: 'r',
+        workflowId: 'fatal',
+        retry: { initialInterval: 10, maximumAttempts: 5 },
+      })
+      .catch((e: unknown) => e);
+    expect(((err as WorkflowFailedError).cause as Error).message).toBe('no way');
+    expect(await env.baton.client.list({ workflowId: 'fatal' })).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../../common/history.js';
 import type { ExecutionWrite } from '../types.js';
 import { activityParams, eventParams } from './rows.js';
 import type { Statements } from './statements.js';
+import { applyStart } from './execution-ops.js';
 
 /**
  * Applies an owner's fenced write. The fence is checked by the first statement (no change is made
@@ -38,6 +39,7 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
     st.closeExecution.run(w.close, closeTimeMs, w.runId);
     st.deleteActivitiesOfRun.run(w.runId);
     st.deleteInboxOfRun.run(w.runId);
+    if (w.nextRun !== undefined) applyStart(st, w.nextRun);
   }
 }
 

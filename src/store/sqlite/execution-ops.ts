@@ -52,7 +52,7 @@ export function applyStart(st: Statements, req: CreateExecutionRequest): Executi
       req.workflowType,
       req.taskQueue,
       req.nowMs,
-      req.nowMs,
+      req.readyAtMs ?? req.nowMs,
       req.memo ?? null,
       JSON.stringify(req.searchAttributes ?? {}),
     );

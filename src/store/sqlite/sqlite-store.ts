@@ -117,6 +117,7 @@ export class SqliteStore implements Store {
           this.emit({ kind: 'update', runId: write.runId, updateId: u.updateId });
         if (write.close !== undefined)
           this.emit({ kind: 'closed', runId: write.runId, workflowId: write.workflowId });
+        if (write.nextRun !== undefined) this.emit({ kind: 'task', taskQueue: write.nextRun.taskQueue });
       },
     });
   }

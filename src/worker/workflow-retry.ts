@@ -1,0 +1,50 @@
+import type { Payload } from '../common/converter.js';
+import type { EventOf, HistoryEvent } from '../common/history.js';
+import { newId, newTimeOrderedId } from '../common/ids.js';
+import { decideRetry } from '../common/retry-policy.js';
+import type { CreateExecutionRequest } from '../store/types.js';
+import type { WorkerServices } from './services.js';
+
+/**
+ * The next run of a failed workflow execution under its retry policy (as Temporal's workflow
+ * retries: none unless a policy is set), or undefined when it is not retried. The new run has the
+ * same workflowId, arguments and options, attempt + 1, and becomes due after the back-off; the
+ * execution timeout still counts from the first run.
+ */
+export function nextRunAfterFailure(
+  services: WorkerServices,
+  started: EventOf<'WorkflowExecutionStarted'>,
+  failurePayload: Payload,
+): CreateExecutionRequest | undefined {
+  const a = started.attrs;
+  if (a.retry === undefined) return undefined;
+  const nowMs = services.clock.nowMs();
+  const firstRunStartMs = a.firstRunStartMs ?? started.timeMs;
+  const deadlineMs = a.executionTimeoutMs === undefined ? undefined : firstRunStartMs + a.executionTimeoutMs;
+  const decision = decideRetry(
+    a.retry,
+    a.attempt,
+    services.converter.fromPayload(failurePayload),
+    nowMs,
+    deadlineMs,
+  );
+  if (!decision.retry) return undefined;
+  const runId = newTimeOrderedId();
+  const startEvent: HistoryEvent = {
+    eventId: 1,
+    eventType: 'WorkflowExecutionStarted',
+    timeMs: nowMs,
+    attrs: { ...a, attempt: a.attempt + 1, randomSeed: newId(), firstRunStartMs },
+    payload: started.payload,
+  };
+  return {
+    workflowId: a.workflowId,
+    runId,
+    workflowType: a.workflowType,
+    taskQueue: a.taskQueue,
+    reusePolicy: 'ALLOW_DUPLICATE',
+    startEvent,
+    nowMs,
+    readyAtMs: nowMs + decision.delayMs,
+  };
+}
