@@ -246,4 +246,43 @@ describe('sagas', () => {
     expect(calls).toEqual(['a', 'b', 'undoA']);
     expect((await h.describe()).status).toBe('CANCELED');
   });
+
+  it('parallelCompensation runs every compensation at once', async () => {
+    const env = await openTestEnv();
+    const started: string[] = [];
+    const release = latch();
+    const undo = (name: string) => async (): Promise<void> => {
+      started.push(name);
+      await release.promise;
+    };
+    const activities = {
+      a: async () => 'a',
+      b: async () => 'b',
+      boom: async () => {
+        throw ApplicationFailure.nonRetryable('boom');
+      },
+      undoA: undo('undoA'),
+      undoB: undo('undoB'),
+    };
+    const wf = defineWorkflow('SagaParallel', async (ctx) => {
+      const act = ctx.activities<typeof activities>({ startToCloseTimeout: '5s' });
+      return ctx.saga(
+        async (s) => {
+          await act.a();
+          s.addCompensation(() => act.undoA());
+          await act.b();
+          s.addCompensation(() => act.undoB());
+          await act.boom();
+        },
+        { parallelCompensation: true },
+      );
+    });
+    env.worker({ taskQueue: 's', workflows: [wf], activities });
+    const h = await env.baton.client.start(wf, { taskQueue: 's' });
+    await eventually(() => (started.length === 2 ? true : undefined));
+    expect([...started].sort()).toEqual(['undoA', 'undoB']);
+    release.release();
+    const err = await h.result().catch((e: unknown) => e);
+    expect(((err as WorkflowFailedError).cause as ActivityFailure).activityType).toBe('boom');
+  });
 });

@@ -154,4 +154,31 @@ describe('WorkflowRun (the pure replay state machine)', () => {
     const [again] = replayed.takeCommands();
     expect(again?.kind === 'completeWorkflow' && converter.fromPayload(again.payload)).toBe('b first');
   });
+
+  it('Promise.race over an activity and a timer decides the same way on replay', async () => {
+    const fn = async (ctx: Parameters<Parameters<typeof defineWorkflow>[1]>[0]) => {
+      const act = ctx.activities<Acts>(options);
+      return Promise.race([act.a(), ctx.sleep(100).then(() => 'timer')]);
+    };
+    const timerStarted: HistoryEvent = {
+      eventId: 3,
+      eventType: 'TimerStarted',
+      timeMs: 1_000,
+      attrs: { seq: 2, durationMs: 100, fireAtMs: 1_100 },
+    };
+    const timerFired: HistoryEvent = {
+      eventId: 4,
+      eventType: 'TimerFired',
+      timeMs: 1_100,
+      attrs: { seq: 2, startedEventId: 3 },
+    };
+    const history = [started, scheduled(2, 1, 'a'), timerStarted, timerFired, completed(6, 1, 'activity')];
+    for (const length of [4, 5]) {
+      const run = newRun(fn);
+      await run.replay(history.slice(0, length));
+      expect(run.taskFailure).toBeUndefined();
+      const [close] = run.takeCommands();
+      expect(close?.kind === 'completeWorkflow' && converter.fromPayload(close.payload)).toBe('timer');
+    }
+  });
 });
