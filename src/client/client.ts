@@ -3,6 +3,7 @@ import type { DataConverter } from '../common/converter.js';
 import type { WorkflowArgs, WorkflowResult } from '../runtime/definitions.js';
 import type { SignalDefinition } from '../runtime/signals.js';
 import type { ExecutionRecord, ListFilter, Store } from '../store/types.js';
+import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
 import { CloseWaiter } from './close-waiter.js';
 import { QueryClient } from './query-client.js';
 import { WorkflowHandle } from './handle.js';
@@ -100,8 +101,12 @@ export class Client {
   }
 
   /** Executions, newest first, filtered by status, workflow type or id. @default limit 100 */
-  async list(filter: ListFilter = {}): Promise<ExecutionRecord[]> {
-    return this.deps.store.listExecutions(filter);
+  async list(filter: ListFilter & { searchAttributes?: SearchAttributes } = {}): Promise<ExecutionRecord[]> {
+    if (filter.searchAttributes === undefined) return this.deps.store.listExecutions(filter);
+    return this.deps.store.listExecutions({
+      ...filter,
+      searchAttributes: encodeSearchAttributes(filter.searchAttributes),
+    });
   }
 
   /** Stops waiting for results (pending `result()` calls stay pending). */

@@ -111,7 +111,10 @@ export class WorkflowHandle<R = unknown> {
       case 'WorkflowExecutionTimedOut':
         return fail(
           'workflow execution timed out',
-          new TimeoutFailure(`workflow execution timed out (${last.attrs.timeoutType})`, 'START_TO_CLOSE'),
+          new TimeoutFailure(
+            `workflow execution timed out (${last.attrs.timeoutType})`,
+            last.attrs.timeoutType === 'workflowRunTimeout' ? 'START_TO_CLOSE' : 'SCHEDULE_TO_CLOSE',
+          ),
         );
       default:
         return fail(`unexpected close event ${last.eventType}`, undefined);
@@ -206,7 +209,9 @@ export class WorkflowHandle<R = unknown> {
     if (answer.ok) return this.deps.converter.fromPayload<Ret>(answer.payload);
     if (answer.name === 'QueryNotRegisteredError')
       throw Object.assign(new QueryNotRegisteredError(queryName, []), { message: answer.message });
-    throw new QueryFailedError(`${answer.name}: ${answer.message}`);
+    throw new QueryFailedError(
+      answer.name === 'QueryFailedError' ? answer.message : `${answer.name}: ${answer.message}`,
+    );
   }
 
   /**

@@ -51,6 +51,13 @@ export class WorkflowUpdateHandle<Ret> {
   async result(): Promise<Ret> {
     const record = await waitForUpdate(this.store, this.runId, this.updateId, 'COMPLETED');
     const outcome = record.outcome === undefined ? undefined : this.converter.fromPayload(record.outcome);
+    if (record.failed && outcome === undefined) {
+      throw new WorkflowUpdateFailedError(
+        `update '${this.updateId}' failed: the workflow execution closed before the update completed`,
+        this.updateId,
+        undefined,
+      );
+    }
     if (record.failed) {
       const verb = record.stage === 'REJECTED' ? 'rejected' : 'failed';
       throw new WorkflowUpdateFailedError(

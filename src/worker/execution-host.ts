@@ -266,7 +266,10 @@ export class ExecutionHost implements ActivityOwner {
     const { executionTimeoutMs, runTimeoutMs } = started.attrs;
     const candidates: ['workflowExecutionTimeout' | 'workflowRunTimeout', number][] = [];
     if (executionTimeoutMs !== undefined)
-      candidates.push(['workflowExecutionTimeout', started.timeMs + executionTimeoutMs]);
+      candidates.push([
+        'workflowExecutionTimeout',
+        (started.attrs.firstRunStartMs ?? started.timeMs) + executionTimeoutMs,
+      ]);
     if (runTimeoutMs !== undefined) candidates.push(['workflowRunTimeout', started.timeMs + runTimeoutMs]);
     if (candidates.length === 0) return;
     const [timeoutType, atMs] = candidates.sort((a, b) => a[1] - b[1])[0]!;
@@ -512,7 +515,9 @@ export class ExecutionHost implements ActivityOwner {
         after.push(() => this.runner.schedule(state));
       } else {
         const nextRun =
-          c.kind === 'failWorkflow' ? nextRunAfterFailure(this.services, this.started, c.payload) : undefined;
+          c.kind === 'failWorkflow'
+            ? nextRunAfterFailure(this.services, this.started, c.payload, this.claimed.execution)
+            : undefined;
         write.events.push(this.writer.close(c, nextRun?.runId));
         write.close = CLOSE_STATUS[c.kind];
         if (nextRun !== undefined) write.nextRun = nextRun;

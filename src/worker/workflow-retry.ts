@@ -2,7 +2,7 @@ import type { Payload } from '../common/converter.js';
 import type { EventOf, HistoryEvent } from '../common/history.js';
 import { newId, newTimeOrderedId } from '../common/ids.js';
 import { decideRetry } from '../common/retry-policy.js';
-import type { CreateExecutionRequest } from '../store/types.js';
+import type { CreateExecutionRequest, ExecutionRecord } from '../store/types.js';
 import type { WorkerServices } from './services.js';
 
 /**
@@ -15,6 +15,7 @@ export function nextRunAfterFailure(
   services: WorkerServices,
   started: EventOf<'WorkflowExecutionStarted'>,
   failurePayload: Payload,
+  execution: Pick<ExecutionRecord, 'memo' | 'searchAttributes'>,
 ): CreateExecutionRequest | undefined {
   const a = started.attrs;
   if (a.retry === undefined) return undefined;
@@ -46,5 +47,7 @@ export function nextRunAfterFailure(
     startEvent,
     nowMs,
     readyAtMs: nowMs + decision.delayMs,
+    memo: execution.memo,
+    searchAttributes: execution.searchAttributes,
   };
 }

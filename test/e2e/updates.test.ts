@@ -85,4 +85,29 @@ describe('updates', () => {
     );
     expect(accepted).toHaveLength(2);
   });
+
+  it('an accepted update whose workflow closes first fails instead of waiting forever', async () => {
+    const env = await openTestEnv();
+    const slow = defineUpdate<string>('slow');
+    const wf = defineWorkflow('ClosesFirst', async (ctx) => {
+      let done = false;
+      ctx.setHandler(finish, () => {
+        done = true;
+      });
+      ctx.setHandler(slow, async () => {
+        await ctx.sleep('1h');
+        return 'never';
+      });
+      await ctx.condition(() => done);
+      return 'closed';
+    });
+    env.worker({ taskQueue: 'u', workflows: [wf] });
+    const h = await env.baton.client.start(wf, { taskQueue: 'u' });
+    const update = await h.startUpdate(slow, { args: [], waitForStage: 'ACCEPTED' });
+    await h.signal(finish);
+    expect(await h.result()).toBe('closed');
+    const err = await update.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((err as Error).message).toContain('closed before the update completed');
+  });
 });

@@ -39,6 +39,7 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
     st.closeExecution.run(w.close, closeTimeMs, w.runId);
     st.deleteActivitiesOfRun.run(w.runId);
     st.deleteInboxOfRun.run(w.runId);
+    st.closeUpdatesOfRun.run(w.runId);
     if (w.nextRun !== undefined) applyStart(st, w.nextRun);
   }
 }

@@ -91,5 +91,6 @@ export function terminateRow(st: Statements, row: ExecutionRow, reason: string, 
   st.terminate.run(nowMs, eventId, row.run_id);
   st.deleteActivitiesOfRun.run(row.run_id);
   st.deleteInboxOfRun.run(row.run_id);
+  st.closeUpdatesOfRun.run(row.run_id);
   return row;
 }

@@ -37,6 +37,7 @@ const SQL = {
   insertUpdate: `INSERT INTO updates (run_id, update_id, update_name, stage, created_at_ms) VALUES (?, ?, ?, 'ADMITTED', ?)
     ON CONFLICT (run_id, update_id) DO NOTHING`,
   getUpdate: `SELECT update_id, stage, outcome, failed FROM updates WHERE run_id = ? AND update_id = ?`,
+  closeUpdatesOfRun: `UPDATE updates SET stage = 'COMPLETED', failed = 1 WHERE run_id = ? AND stage IN ('ADMITTED', 'ACCEPTED')`,
   setUpdateStage: `UPDATE updates SET stage = ?, outcome = ?, failed = ? WHERE run_id = ? AND update_id = ?`,
   insertQuery: `INSERT INTO queries (run_id, query_name, payload, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id`,
   takeQueries: `UPDATE queries SET claimed_by = @workerId, claimed_at_ms = @nowMs
