@@ -10,6 +10,7 @@ import type { ActivityProxy } from './definitions.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
 import { runSaga, type Saga, type SagaOptions } from './saga.js';
+import type { ScopeHandle } from './scopes.js';
 import type { RegisteredUpdate, UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
 
 /** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
@@ -38,7 +39,7 @@ export interface ContextHost {
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
   setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void;
   upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void;
-  inScope<T>(cancellable: boolean, fn: () => Promise<T>): Promise<T>;
+  inScope<T>(cancellable: boolean, fn: (scope: ScopeHandle) => Promise<T>): Promise<T>;
   withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -161,9 +162,17 @@ export class WorkflowContext {
 
   /**
    * Runs `fn` in a cancellable scope (as Temporal's `CancellationScope.cancellable`): cancelling
-   * the workflow, or an enclosing scope, cancels the activities, timers and conditions it starts.
+   * the workflow, an enclosing scope, or `scope.cancel()` cancels the activities, timers and
+   * conditions it starts.
+   *
+   * @example
+   * await ctx.cancellable(async (scope) => {
+   *   const attack = act.attack(p);
+   *   if (await ctx.condition(() => fled, '5s')) scope.cancel('the Pokémon fled');
+   *   await attack;
+   * });
    */
-  cancellable<T>(fn: () => Promise<T>): Promise<T> {
+  cancellable<T>(fn: (scope: ScopeHandle) => Promise<T>): Promise<T> {
     return this.host.inScope(true, fn);
   }
 

@@ -53,6 +53,12 @@ export class CancellationScope {
   }
 }
 
+/** What workflow code holds of a scope: a way to cancel it, as Temporal's `scope.cancel()`. */
+export interface ScopeHandle {
+  /** Cancels the scope: what it started rejects with `CancelledFailure`. */
+  cancel(reason?: string): void;
+}
+
 const current = new AsyncLocalStorage<CancellationScope>();
 
 /** The scope the calling workflow code runs in, or `root` outside any scope. */
@@ -64,12 +70,15 @@ export function currentScope(root: CancellationScope): CancellationScope {
 export async function runInScope<T>(
   root: CancellationScope,
   cancellable: boolean,
-  fn: () => Promise<T>,
+  fn: (scope: ScopeHandle) => Promise<T>,
 ): Promise<T> {
   const parent = currentScope(root);
   const scope = new CancellationScope(cancellable, parent);
+  const handle: ScopeHandle = {
+    cancel: (reason = 'scope cancelled') => scope.cancel(new CancelledFailure(reason)),
+  };
   try {
-    return await current.run(scope, fn);
+    return await current.run(scope, () => fn(handle));
   } finally {
     parent.release(scope);
   }

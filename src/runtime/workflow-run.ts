@@ -15,7 +15,7 @@ import type { Command } from './commands.js';
 import { SignalRegistry, type SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
 import { ConditionSet, type Condition } from './conditions.js';
-import { CancellationScope, currentScope, runIn, runInScope } from './scopes.js';
+import { CancellationScope, currentScope, runIn, runInScope, type ScopeHandle } from './scopes.js';
 import { isCancellation } from './cancellation.js';
 import { QueryFailedError, QueryNotRegisteredError, type QueryHandler } from './queries.js';
 import type { RegisteredUpdate } from './updates.js';
@@ -295,7 +295,7 @@ export class WorkflowRun implements ContextHost {
     });
   }
 
-  inScope<T>(cancellable: boolean, fn: () => Promise<T>): Promise<T> {
+  inScope<T>(cancellable: boolean, fn: (scope: ScopeHandle) => Promise<T>): Promise<T> {
     return runInScope(this.root, cancellable, fn);
   }
 

@@ -133,6 +133,29 @@ describe('cancellation scopes', () => {
     expect(cleaned).toBe(1);
   });
 
+  it('scope.cancel() cancels what the scope started, and only that', async () => {
+    const env = await openTestEnv();
+    const wf = defineWorkflow('ManualScope', async (ctx) => {
+      const outside = ctx.sleep(50);
+      const inside = await ctx
+        .cancellable(async (scope) => {
+          const nap = ctx.sleep('1h');
+          scope.cancel('enough');
+          await nap;
+          return 'slept';
+        })
+        .catch((err: unknown) => `${(err as Error).name}: ${(err as Error).message}`);
+      await outside;
+      return inside;
+    });
+    env.worker({ taskQueue: 'c', workflows: [wf] });
+    const h = await env.baton.client.start(wf, { taskQueue: 'c' });
+    expect(await h.result()).toBe('CancelledFailure: enough');
+    const types = (await h.fetchHistory()).events.map((e) => e.eventType);
+    expect(types.filter((t) => t === 'TimerCanceled')).toHaveLength(1);
+    expect(types.filter((t) => t === 'TimerFired')).toHaveLength(1);
+  });
+
   it('withTimeout cancels what it waits on after the timeout', async () => {
     const env = await openTestEnv();
     const { activities } = slowToStop(0);
