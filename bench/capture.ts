@@ -29,7 +29,7 @@ export const activities = {
   },
 };
 
-const options = { startToCloseTimeout: '10s' } as const;
+const options = Object.freeze({ startToCloseTimeout: '10s' } as const);
 
 /** Workload A: paralyze → attack → throwPokeball, in sequence (3 activities). */
 export const capturePokemon = defineWorkflow(

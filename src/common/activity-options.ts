@@ -55,6 +55,18 @@ export interface ResolvedActivityOptions {
  *   scheduleToCloseTimeout is set.
  */
 export function resolveActivityOptions(options: ActivityOptions): ResolvedActivityOptions {
+  // Workflows usually pass one shared, frozen options object: resolve it once per process.
+  const frozen = Object.isFrozen(options) && (options.retry === undefined || Object.isFrozen(options.retry));
+  const cached = frozen ? resolvedCache.get(options) : undefined;
+  if (cached !== undefined) return cached;
+  const resolved = resolveUncached(options);
+  if (frozen) resolvedCache.set(options, resolved);
+  return resolved;
+}
+
+const resolvedCache = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
+
+function resolveUncached(options: ActivityOptions): ResolvedActivityOptions {
   const startToCloseTimeoutMs = optionalDurationMs(options.startToCloseTimeout, 'startToCloseTimeout');
   const scheduleToCloseTimeoutMs = optionalDurationMs(
     options.scheduleToCloseTimeout,
