@@ -12,12 +12,13 @@ import type { EventOf, HistoryEvent } from '../common/history.js';
 import { seededRandom, uuidFrom } from '../common/ids.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { Command } from './commands.js';
-import { SignalRegistry, type SignalHandler } from './signals.js';
+import type { SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
 import { ConditionSet, type Condition } from './conditions.js';
 import { CancellationScope, currentScope, runIn, runInScope, type ScopeHandle } from './scopes.js';
 import { isCancellation } from './cancellation.js';
-import { QueryFailedError, QueryNotRegisteredError, type QueryHandler } from './queries.js';
+import type { QueryHandler } from './queries.js';
+import { MessageHandlers } from './message-handlers.js';
 import type { RegisteredUpdate } from './updates.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
@@ -80,9 +81,7 @@ export class WorkflowRun implements ContextHost {
   private readonly pending = new Map<number, PendingCall>();
   private log = new CommandLog([], { workflowType: '', workflowId: '' });
   private readonly conditions = new ConditionSet();
-  private readonly queries = new Map<string, QueryHandler<unknown, unknown[]>>();
-  private readonly updates = new Map<string, RegisteredUpdate>();
-  readonly signals = new SignalRegistry((handler, args) => this.runHandler(handler, args));
+  private readonly handlers = new MessageHandlers((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
   private commands: Command[] = [];
 
@@ -185,7 +184,7 @@ export class WorkflowRun implements ContextHost {
         this.take(event.attrs.seq)?.resolve(undefined);
         return;
       case 'WorkflowExecutionSignaled':
-        this.signals.deliver(
+        this.handlers.signals.deliver(
           event.attrs.signalName,
           this.deps.converter.fromPayload<unknown[]>(event.payload!),
         );
@@ -316,12 +315,11 @@ export class WorkflowRun implements ContextHost {
   }
 
   setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void {
-    this.signals.setHandler(name, handler);
+    this.handlers.signals.setHandler(name, handler);
   }
 
   setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void {
-    if (update === undefined) this.updates.delete(name);
-    else this.updates.set(name, update);
+    this.handlers.setUpdate(name, update);
   }
 
   /**
@@ -329,22 +327,12 @@ export class WorkflowRun implements ContextHost {
    * it, as the history says it was accepted). Returns the rejection, or undefined to accept.
    */
   validateUpdate(name: string, args: unknown[]): Error | undefined {
-    const update = this.updates.get(name);
-    if (update === undefined)
-      return new Error(
-        `update '${name}' is not registered by the workflow; registered: ${[...this.updates.keys()].join(', ') || '(none)'}`,
-      );
-    try {
-      update.validator?.(...args);
-      return undefined;
-    } catch (err) {
-      return err instanceof Error ? err : new Error(String(err));
-    }
+    return this.handlers.validateUpdate(name, args);
   }
 
   /** Runs an accepted update's handler; its outcome becomes a completeUpdate command. */
   private runUpdate(updateId: string, name: string, args: unknown[]): void {
-    const update = this.updates.get(name);
+    const update = this.handlers.update(name);
     const complete = (payload: Payload, failed: boolean): void => {
       if (this.closed || this.taskFailure !== undefined || this.log.takeUpdateCompletion(updateId)) return;
       this.commands.push({ kind: 'completeUpdate', updateId, payload, failed });
@@ -377,28 +365,12 @@ export class WorkflowRun implements ContextHost {
   }
 
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {
-    if (handler === undefined) this.queries.delete(name);
-    else this.queries.set(name, handler);
+    this.handlers.setQuery(name, handler);
   }
 
-  /**
-   * Answers a query from the workflow's current state (no command, no event).
-   *
-   * @throws QueryNotRegisteredError for an unknown name; QueryFailedError when the handler throws
-   *   or returns a promise.
-   */
+  /** Answers a query from the workflow's current state. @throws as {@link MessageHandlers.query} */
   query(name: string, args: unknown[]): unknown {
-    const handler = this.queries.get(name);
-    if (handler === undefined) throw new QueryNotRegisteredError(name, [...this.queries.keys()]);
-    let result: unknown;
-    try {
-      result = handler(...args);
-    } catch (err) {
-      throw new QueryFailedError(`query '${name}' failed: ${(err as Error).message}`, err);
-    }
-    if (result instanceof Promise)
-      throw new QueryFailedError(`query '${name}' returned a promise; query handlers must be synchronous`);
-    return result;
+    return this.handlers.query(name, args);
   }
 
   /**
