@@ -1,4 +1,5 @@
 import { Client } from './client/client.js';
+import { durationMs, type Duration } from './common/duration.js';
 import { systemClock, type Clock } from './common/clock.js';
 import { DataConverter, type DataConverterOptions } from './common/converter.js';
 import { ValidationError } from './common/errors.js';
@@ -25,6 +26,8 @@ export interface BatonOptions extends StoreOptions {
   logger?: Logger;
   /** The clock of workers and client. @default the system clock */
   clock?: Clock;
+  /** How long `handle.query()` waits for a worker's answer. @default '10s' */
+  queryTimeout?: Duration;
 }
 
 /**
@@ -47,8 +50,9 @@ export class Baton {
     readonly converter: DataConverter,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    queryTimeoutMs: number,
   ) {
-    this.client = new Client({ store, converter, clock });
+    this.client = new Client({ store, converter, clock, queryTimeoutMs });
   }
 
   /**
@@ -62,11 +66,13 @@ export class Baton {
    */
   static async open(url: string = DEFAULT_STORE_URL, options: BatonOptions = {}): Promise<Baton> {
     const converter = dataConverterOf(options.dataConverter);
+    const queryTimeoutMs = durationMs(options.queryTimeout ?? '10s', 'queryTimeout');
     const storeOptions: StoreOptions = {};
     if (options.durability !== undefined) storeOptions.durability = options.durability;
     if (options.busyTimeoutMs !== undefined) storeOptions.busyTimeoutMs = options.busyTimeoutMs;
     const store = await openStore(url, storeOptions);
-    return new Baton(store, converter, options.clock ?? systemClock, options.logger ?? consoleLogger('warn'));
+    const logger = options.logger ?? consoleLogger('warn');
+    return new Baton(store, converter, options.clock ?? systemClock, logger, queryTimeoutMs);
   }
 
   /** A worker on this engine's store; call `run()` to start it. @throws ValidationError for bad options. */

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   Baton,
-  Client,
   QueryNotRegisteredError,
   QueryTimeoutError,
   defineQuery,
   defineSignal,
   defineWorkflow,
   silentLogger,
-  systemClock,
 } from '../../src/index.js';
 import { openTestEnv } from '../support/harness.js';
 
@@ -80,13 +78,8 @@ describe('queries', () => {
     await h.signal(finish);
     await h.result();
     await env.baton.close();
-    const fresh = await Baton.open(env.url, { logger: silentLogger });
-    const client = new Client({
-      store: fresh.store,
-      converter: fresh.converter,
-      clock: systemClock,
-      queryTimeoutMs: 300,
-    });
+    const fresh = await Baton.open(env.url, { logger: silentLogger, queryTimeout: 300 });
+    const client = fresh.client;
     try {
       const t0 = performance.now();
       const err = await client
@@ -97,7 +90,6 @@ describe('queries', () => {
       expect((err as Error).message).toContain("query 'get' got no answer within 300 ms");
       expect(performance.now() - t0).toBeGreaterThanOrEqual(295);
     } finally {
-      client.close();
       await fresh.close();
     }
   });
