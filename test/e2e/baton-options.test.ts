@@ -2,7 +2,7 @@
  * `Baton.open(url, { dataConverter })` takes either the converter's options or a `DataConverter`
  * instance; both ways, the codec is applied to every payload written to the SQLite file.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -15,27 +15,10 @@ import {
   type BatonOptions,
   type PayloadCodec,
 } from '../../src/index.js';
+import { aesCodec } from '../support/codec.js';
 import { openTestEnv } from '../support/harness.js';
 
 const SECRET = 'Mewtwo-7f3a';
-
-/** AES-256-GCM with a fixed key: nonce ‖ tag ‖ ciphertext. */
-function aesCodec(key: Buffer): PayloadCodec {
-  return {
-    encode(data) {
-      const nonce = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, nonce);
-      const body = Buffer.concat([cipher.update(data), cipher.final()]);
-      return Buffer.concat([nonce, cipher.getAuthTag(), body]);
-    },
-    decode(data) {
-      const buf = Buffer.from(data);
-      const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12));
-      decipher.setAuthTag(buf.subarray(12, 28));
-      return Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]);
-    },
-  };
-}
 
 const activities = {
   nickname: async (name: string): Promise<string> => `${name} the Great`,

@@ -3,27 +3,9 @@
  * SIGKILLs itself right after paralyze is durable and a resume in a new process that does not run
  * paralyze again, and injected faults whose retries show in the steps.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Baton, silentLogger } from '../../src/index.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Step {
-  activity: string;
-  attempt: number;
-  outcome: string;
-  elapsedMs: number;
-}
+import { runBaton, tempStore, type Exit, type Step } from '../support/cli.js';
 
 interface DemoJson {
   workflowId: string;
@@ -36,34 +18,9 @@ interface DemoJson {
   };
 }
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tempStore(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-demo-cli-'));
-  dirs.push(dir);
-  return join(dir, 'baton.db');
-}
-
-/** Runs `baton demo capture …` from the sources (through tsx) and waits for it to exit. */
+/** Runs `baton demo capture --store sqlite:FILE …` from the sources and waits for it to exit. */
 function capture(file: string, ...args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'demo', 'capture', '--store', `sqlite:${file}`, ...args],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runBaton(['demo', 'capture', '--store', `sqlite:${file}`, ...args]);
 }
 
 function parse(exit: Exit): DemoJson {
@@ -74,7 +31,7 @@ function parse(exit: Exit): DemoJson {
 
 describe.concurrent('baton demo capture (CLI, child processes)', () => {
   it('captures Mewtwo for Sacha and prints one JSON object', async () => {
-    const exit = await capture(tempStore(), '--json');
+    const exit = await capture(tempStore('baton-demo-cli-'), '--json');
     expect(exit.code, exit.stderr).toBe(0);
     const out = parse(exit);
     expect(out.workflowId).toMatch(/^capture-mewtwo-/);
@@ -92,7 +49,7 @@ describe.concurrent('baton demo capture (CLI, child processes)', () => {
   });
 
   it('dies by SIGKILL after paralyze, and a resume finishes without running paralyze again', async () => {
-    const file = tempStore();
+    const file = tempStore('baton-demo-cli-');
     const crashed = await capture(file, '--crash-after', 'paralyze', '--json');
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     const before = parse(crashed);
@@ -130,7 +87,7 @@ describe.concurrent('baton demo capture (CLI, child processes)', () => {
   });
 
   it('shows the retries of injected faults: attempts 1 to 3 of every activity', async () => {
-    const exit = await capture(tempStore(), '--fail-first', '2', '--json');
+    const exit = await capture(tempStore('baton-demo-cli-'), '--fail-first', '2', '--json');
     expect(exit.code, exit.stderr).toBe(0);
     const out = parse(exit);
     for (const activity of ['paralyze', 'attack', 'throwPokeball']) {

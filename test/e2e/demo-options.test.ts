@@ -3,55 +3,13 @@
  * store (given by `--store` or by `BATON_STORE`), `--crash-after throwPokeball` saying the capture
  * completed in the same commit, and `BATON_STORE` choosing the store when `--store` is not given.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runBaton, tempStore, type Exit } from '../support/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tempStore(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-demo-options-'));
-  dirs.push(dir);
-  return join(dir, 'baton.db');
-}
-
-/** Runs `baton demo capture ARGS` from the sources (through tsx), with `BATON_STORE` as given. */
+/** Runs `baton demo capture ARGS` from the sources, with `BATON_STORE` as given (unset if not). */
 function capture(args: string[], batonStore?: string): Promise<Exit> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.BATON_STORE;
-  if (batonStore !== undefined) env.BATON_STORE = batonStore;
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'demo', 'capture', ...args],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runBaton(['demo', 'capture', ...args], { BATON_STORE: batonStore });
 }
 
 describe.concurrent('baton demo capture options (CLI, child processes)', () => {
@@ -71,13 +29,13 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('uses BATON_STORE when --store is not given, and --store over BATON_STORE', async () => {
-    const fromEnv = tempStore();
+    const fromEnv = tempStore('baton-demo-options-');
     const byEnv = await capture(['--json'], `sqlite:${fromEnv}`);
     expect(byEnv.code, byEnv.stderr).toBe(0);
     expect(existsSync(fromEnv)).toBe(true);
 
-    const unused = tempStore();
-    const fromFlag = tempStore();
+    const unused = tempStore('baton-demo-options-');
+    const fromFlag = tempStore('baton-demo-options-');
     const byFlag = await capture(['--store', `sqlite:${fromFlag}`, '--json'], `sqlite:${unused}`);
     expect(byFlag.code, byFlag.stderr).toBe(0);
     expect(existsSync(fromFlag)).toBe(true);
@@ -85,7 +43,7 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('--crash-after throwPokeball: the capture completed in the same commit; --resume only prints its result', async () => {
-    const file = tempStore();
+    const file = tempStore('baton-demo-options-');
     const crashed = await capture(['--store', `sqlite:${file}`, '--crash-after', 'throwPokeball']);
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     expect(crashed.stdout).toContain('the capture completed in the same commit');
@@ -103,7 +61,7 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   it('--crash-after throwPokeball --json marks the capture completed', async () => {
     const exit = await capture([
       '--store',
-      `sqlite:${tempStore()}`,
+      `sqlite:${tempStore('baton-demo-options-')}`,
       '--crash-after',
       'throwPokeball',
       '--json',
@@ -115,7 +73,13 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('--crash-after attack --json does not mark the capture completed', async () => {
-    const exit = await capture(['--store', `sqlite:${tempStore()}`, '--crash-after', 'attack', '--json']);
+    const exit = await capture([
+      '--store',
+      `sqlite:${tempStore('baton-demo-options-')}`,
+      '--crash-after',
+      'attack',
+      '--json',
+    ]);
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     const out = JSON.parse(exit.stdout.trim()) as { crashedAfter: string; captureCompleted?: boolean };
     expect(out.crashedAfter).toBe('attack');

@@ -4,28 +4,9 @@
  * order; the failure names the Poké Ball error, and the history holds both compensations and ends
  * with WorkflowExecutionFailed.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Baton, silentLogger } from '../../src/index.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Step {
-  activity: string;
-  attempt: number;
-  outcome: string;
-  elapsedMs: number;
-  error?: string;
-}
+import { runBaton, tempStore, type Exit, type Step } from '../support/cli.js';
 
 interface SagaJson {
   workflowId: string;
@@ -40,41 +21,14 @@ interface SagaJson {
   error: { name: string; message: string; type?: string }[];
 }
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tempStore(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-demo-saga-'));
-  dirs.push(dir);
-  return join(dir, 'baton.db');
-}
-
-/** Runs `baton demo …` from the sources (through tsx) and waits for it to exit. */
+/** Runs `baton demo …` from the sources (without `BATON_STORE`) and waits for it to exit. */
 function demo(...args: string[]): Promise<Exit> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.BATON_STORE;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runBaton(['demo', ...args]);
 }
 
 describe.concurrent('baton demo saga (CLI, child process)', () => {
   it('fails at the throw, heals then cures, and exits 0 (compensated as designed)', async () => {
-    const file = tempStore();
+    const file = tempStore('baton-demo-saga-');
     const exit = await demo('saga', '--json', '--store', `sqlite:${file}`);
     expect(exit.code, exit.stderr).toBe(0);
     const lines = exit.stdout.trim().split('\n');
@@ -132,7 +86,7 @@ describe.concurrent('baton demo saga (CLI, child process)', () => {
   });
 
   it('prints the steps, then the failure chain and a final line saying it was compensated', async () => {
-    const exit = await demo('saga', '--store', `sqlite:${tempStore()}`);
+    const exit = await demo('saga', '--store', `sqlite:${tempStore('baton-demo-saga-')}`);
     expect(exit.code, exit.stderr).toBe(0);
     const text = exit.stdout;
     const order = [

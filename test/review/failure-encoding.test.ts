@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApplicationFailure, WorkflowFailedError, defineWorkflow } from '../../src/index.js';
-import { openTestEnv } from '../support/harness.js';
+import { openTestEnv, type TestEnv } from '../support/harness.js';
 
 // Failures that cannot be stored (too large, or holding a value the converter refuses) must end
 // the execution cleanly, as an unstorable workflow *result* already does (bad-input.test.ts).
@@ -14,6 +14,43 @@ beforeEach(() => {
 afterEach(() => void process.off('unhandledRejection', onUnhandled));
 
 const LIMIT = 4096;
+
+/**
+ * Runs a workflow NAME that calls the activity `call` once (no retries) and returns what it caught
+ * of the failure; gives what the workflow returned (or that it was still running after 3 s), the
+ * workflow task failures seen meanwhile and the final status.
+ */
+async function catchActivityFailure(
+  env: TestEnv,
+  name: string,
+  activities: { call(): Promise<void> },
+): Promise<{ outcome: unknown; taskFailures: string[]; status: string }> {
+  const wf = defineWorkflow(name, async (ctx) => {
+    try {
+      await ctx
+        .activities<typeof activities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 1 } })
+        .call();
+    } catch (err) {
+      const cause = (err as Error).cause as Error | undefined;
+      return `saw ${(err as Error).name} caused by ${cause?.name}: ${cause?.message.slice(0, 40)}`;
+    }
+    return 'no error';
+  });
+  const taskFailures: string[] = [];
+  env.worker({
+    taskQueue: 'q',
+    workflows: [wf],
+    activities,
+    hooks: { onWorkflowTaskFailed: (e) => void taskFailures.push(e.error.message.slice(0, 80)) },
+  });
+  const handle = await env.baton.client.start(wf, { taskQueue: 'q' });
+  const outcome = await Promise.race([
+    handle.result(),
+    new Promise((r) => setTimeout(() => r('still running after 3 s'), 3000)),
+  ]);
+  const d = await handle.describe();
+  return { outcome, taskFailures, status: d.status };
+}
 
 describe('failures that cannot be stored', () => {
   it('a workflow that throws an ApplicationFailure with a message over the payload limit ends FAILED (no unhandled rejection)', async () => {
@@ -45,31 +82,12 @@ describe('failures that cannot be stored', () => {
         throw new Error('request failed', { cause: { config: { transform: () => 1 } } });
       },
     };
-    const wf = defineWorkflow('UnstorableActivityFailure', async (ctx) => {
-      try {
-        await ctx
-          .activities<typeof activities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 1 } })
-          .call();
-      } catch (err) {
-        const cause = (err as Error).cause as Error | undefined;
-        return `saw ${(err as Error).name} caused by ${cause?.name}: ${cause?.message.slice(0, 40)}`;
-      }
-      return 'no error';
-    });
-    const taskFailures: string[] = [];
-    env.worker({
-      taskQueue: 'q',
-      workflows: [wf],
+    const { outcome, taskFailures, status } = await catchActivityFailure(
+      env,
+      'UnstorableActivityFailure',
       activities,
-      hooks: { onWorkflowTaskFailed: (e) => void taskFailures.push(e.error.message.slice(0, 80)) },
-    });
-    const handle = await env.baton.client.start(wf, { taskQueue: 'q' });
-    const outcome = await Promise.race([
-      handle.result(),
-      new Promise((r) => setTimeout(() => r('still running after 3 s'), 3000)),
-    ]);
-    const d = await handle.describe();
-    expect({ outcome, calls, taskFailures, status: d.status }).toEqual({
+    );
+    expect({ outcome, calls, taskFailures, status }).toEqual({
       outcome: 'saw ActivityFailure caused by ApplicationFailure: request failed',
       calls: 1,
       taskFailures: [],
@@ -84,31 +102,12 @@ describe('failures that cannot be stored', () => {
         throw new Error('y'.repeat(LIMIT * 2));
       },
     };
-    const wf = defineWorkflow('HugeActivityFailure', async (ctx) => {
-      try {
-        await ctx
-          .activities<typeof activities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 1 } })
-          .call();
-      } catch (err) {
-        const cause = (err as Error).cause as Error | undefined;
-        return `saw ${(err as Error).name} caused by ${cause?.name}: ${cause?.message.slice(0, 40)}`;
-      }
-      return 'no error';
-    });
-    const taskFailures: string[] = [];
-    env.worker({
-      taskQueue: 'q',
-      workflows: [wf],
+    const { outcome, taskFailures, status } = await catchActivityFailure(
+      env,
+      'HugeActivityFailure',
       activities,
-      hooks: { onWorkflowTaskFailed: (e) => void taskFailures.push(e.error.message.slice(0, 80)) },
-    });
-    const handle = await env.baton.client.start(wf, { taskQueue: 'q' });
-    const outcome = await Promise.race([
-      handle.result(),
-      new Promise((r) => setTimeout(() => r('still running after 3 s'), 3000)),
-    ]);
-    const d = await handle.describe();
-    expect({ outcome: String(outcome).slice(0, 60), taskFailures, status: d.status }).toEqual({
+    );
+    expect({ outcome: String(outcome).slice(0, 60), taskFailures, status }).toEqual({
       outcome: 'saw ActivityFailure caused by ApplicationFailure: yyyyyyyyyyy'.slice(0, 60),
       taskFailures: [],
       status: 'COMPLETED',
