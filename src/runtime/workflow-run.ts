@@ -1,19 +1,17 @@
 import {
   resolveActivityOptions,
-  type ActivityCancellationType,
   type ActivityOptions,
   type ResolvedActivityOptions,
 } from '../common/activity-options.js';
 import type { DataConverter, Payload } from '../common/converter.js';
 import { failurePayload } from '../common/failure-payload.js';
-import { NonDeterminismError } from '../common/errors.js';
-import { ActivityFailure, ApplicationFailure, BatonFailure, CancelledFailure } from '../common/failures.js';
+import { ApplicationFailure, BatonFailure, CancelledFailure } from '../common/failures.js';
 import type { EventOf, HistoryEvent } from '../common/history.js';
 import { seededRandom, uuidFrom } from '../common/ids.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import type { Command } from './commands.js';
 import type { SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
+import { RunCore } from './run-core.js';
 import { ConditionSet, type Condition } from './conditions.js';
 import { CancellationScope, currentScope, runIn, runInScope, type ScopeHandle } from './scopes.js';
 import { isCancellation } from './cancellation.js';
@@ -30,15 +28,6 @@ export interface WorkflowRunDeps {
   readonly settle: () => Promise<void>;
   /** Where `ctx.logger` writes when not replaying. */
   readonly logger: Logger;
-}
-
-interface PendingCall {
-  /** `'timer'` or the activity type. */
-  readonly label: string;
-  resolve(value: unknown): void;
-  reject(err: unknown): void;
-  /** Stops listening to its scope's cancellation. */
-  unlisten(): void;
 }
 
 /** True for events delivered to the workflow code (they resolve something). */
@@ -64,26 +53,15 @@ function isResolution(event: HistoryEvent): boolean {
  * between two events. The first run and a replay take exactly this path. On replay every command
  * is checked against the history (kind and activity type at its sequence number).
  */
-export class WorkflowRun implements ContextHost {
+export class WorkflowRun extends RunCore implements ContextHost {
   readonly info: WorkflowInfo;
   readonly logger: Logger;
   /** True while events that were already in the history are being delivered. */
   replaying = false;
-  /** Set when the run can go no further in this worker: non-determinism or a bug in the code. */
-  taskFailure: Error | undefined;
-  /** Set once the code has returned or thrown a failure (a close command was made). */
-  closed = false;
-  /** The workflow's root cancellation scope; a cancellation request cancels it. */
-  private readonly root = new CancellationScope(true);
-  private seq = 0;
-  private currentTimeMs: number;
   private readonly rng: () => number;
-  private readonly pending = new Map<number, PendingCall>();
-  private log = new CommandLog([], { workflowType: '', workflowId: '' });
   private readonly conditions = new ConditionSet();
   private readonly handlers = new MessageHandlers((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
-  private commands: Command[] = [];
 
   constructor(
     private readonly definition: WorkflowDefinition,
@@ -91,6 +69,7 @@ export class WorkflowRun implements ContextHost {
     runId: string,
     private readonly deps: WorkflowRunDeps,
   ) {
+    super(started.timeMs);
     const a = started.attrs;
     this.info = Object.freeze({
       workflowId: a.workflowId,
@@ -100,7 +79,6 @@ export class WorkflowRun implements ContextHost {
       attempt: a.attempt,
       startTime: new Date(started.timeMs),
     });
-    this.currentTimeMs = started.timeMs;
     this.rng = seededRandom(a.randomSeed);
     const log =
       (level: keyof Logger) =>
@@ -207,13 +185,6 @@ export class WorkflowRun implements ContextHost {
       default:
         return;
     }
-  }
-
-  /** The commands made since the last call. */
-  takeCommands(): Command[] {
-    const out = this.commands;
-    this.commands = [];
-    return out;
   }
 
   /** Sequence numbers of activity calls still waiting for an outcome. */
@@ -373,65 +344,6 @@ export class WorkflowRun implements ContextHost {
     return this.handlers.query(name, args);
   }
 
-  /**
-   * Records a timer command (or matches it on replay); resolves when it fires, rejects when
-   * `scope` (if given) is cancelled first.
-   */
-  private startTimer(
-    seq: number,
-    durationMs: number,
-    scope: CancellationScope | undefined,
-  ): Promise<unknown> {
-    const fireAtMs = this.currentTimeMs + durationMs;
-    const matched = this.command(
-      { kind: 'startTimer', seq, durationMs, fireAtMs },
-      `TimerStarted (${durationMs} ms)`,
-      (e) => e.eventType === 'TimerStarted',
-    );
-    if (!matched) return new Promise(() => {});
-    return new Promise((resolve, reject) => {
-      const unlisten = scope?.onCancel((reason) => this.cancelTimer(seq, reason)) ?? (() => undefined);
-      this.pending.set(seq, { label: 'timer', resolve, reject, unlisten });
-    });
-  }
-
-  /** Cancels a pending timer (TimerCanceled), rejecting its promise with `reason` when given. */
-  private cancelTimer(seq: number, reason?: CancelledFailure): void {
-    const call = this.take(seq);
-    if (call === undefined) return;
-    if (!this.log.takeCancel(seq)) this.commands.push({ kind: 'cancelTimer', seq });
-    if (reason !== undefined) call.reject(reason);
-  }
-
-  /** The cancellation of an activity's scope reached it: what happens depends on its cancellation type. */
-  private cancelActivity(seq: number, type: ActivityCancellationType, reason: CancelledFailure): void {
-    const call = this.pending.get(seq);
-    if (call === undefined) return;
-    if (type !== 'ABANDON' && !this.log.takeCancel(seq))
-      this.commands.push({ kind: 'requestCancelActivity', seq });
-    if (type === 'WAIT_CANCELLATION_COMPLETED') return; // rejected by ActivityTaskCanceled, once it has stopped
-    this.take(seq);
-    call.reject(this.cancelledActivity(call.label, seq, reason.message));
-  }
-
-  /**
-   * Emits a command, or on replay checks it against the history at its sequence number.
-   * @returns false when the code diverged (the task has failed).
-   */
-  private command(
-    command: Command & { seq: number },
-    actual: string,
-    matches: (e: HistoryEvent) => boolean,
-  ): boolean {
-    const verdict = this.log.check(command.seq, actual, matches);
-    if (verdict instanceof NonDeterminismError) {
-      this.fail(verdict);
-      return false;
-    }
-    if (verdict === 'new' && !this.closed && this.taskFailure === undefined) this.commands.push(command);
-    return true;
-  }
-
   /** Runs a signal handler; what it throws is handled like what the workflow function throws. */
   private runHandler(handler: SignalHandler<unknown[]>, args: unknown[]): void {
     const run = async (): Promise<void> => handler(...args);
@@ -492,33 +404,5 @@ export class WorkflowRun implements ContextHost {
 
   private encodeFailure(failure: BatonFailure): Payload {
     return failurePayload(this.deps.converter, failure, `failure of workflow '${this.info.workflowType}'`);
-  }
-
-  private cancelledActivity(
-    activityType: string,
-    seq: number,
-    reason = 'workflow cancellation requested',
-  ): ActivityFailure {
-    return new ActivityFailure(
-      'activity cancelled',
-      activityType,
-      String(seq),
-      0,
-      'CANCEL_REQUESTED',
-      new CancelledFailure(reason),
-    );
-  }
-
-  private take(seq: number): PendingCall | undefined {
-    const call = this.pending.get(seq);
-    if (call === undefined) return undefined;
-    this.pending.delete(seq);
-    call.unlisten();
-    return call;
-  }
-
-  private fail(err: Error): void {
-    this.taskFailure ??= err;
-    this.commands = [];
   }
 }
