@@ -9,8 +9,8 @@ import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './acti
 import { settle, type WorkerServices } from './services.js';
 import { blockTask, checkActivityRoute } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
-import { CLOSE_STATUS, HistoryWriter } from './history-writer.js';
-import { nextRunAfterFailure } from './workflow-retry.js';
+import { HistoryWriter } from './history-writer.js';
+import { translateCommands, type TurnContext } from './translate-commands.js';
 import { failurePayload } from '../common/failure-payload.js';
 import { ApplicationFailure } from '../common/failures.js';
 
@@ -40,6 +40,7 @@ export class ExecutionHost implements ActivityOwner {
   private readonly run: WorkflowRun;
   private readonly runner: ActivityRunner;
   private readonly timers: TimerKeeper;
+  private readonly turn: TurnContext;
   private readonly activities = new Map<number, ActivityState>();
   private readonly seenInbox = new Set<number>();
   private mail: Mail[] = [];
@@ -78,6 +79,15 @@ export class ExecutionHost implements ActivityOwner {
     // The claimed inbox is delivered by start(); the same rows read again by a poll are not.
     for (const record of claimed.inbox) this.seenInbox.add(record.id);
     this.timers = new TimerKeeper(services.clock, (seq) => this.post({ kind: 'timer', seq }));
+    this.turn = {
+      services,
+      writer: this.writer,
+      activities: this.activities,
+      timers: this.timers,
+      runner: this.runner,
+      started,
+      execution: claimed.execution,
+    };
   }
 
   /**
@@ -438,92 +448,8 @@ export class ExecutionHost implements ActivityOwner {
     return event;
   }
 
-  /** Turns commands into events; on a bad command nothing of them is kept and the error returned. */
   private translate(commands: Command[], write: ExecutionWrite, after: AfterCommit[]): Error | undefined {
-    const markEvents = write.events.length;
-    const markId = this.writer.lastEventId;
-    const scheduled: number[] = [];
-    for (const c of commands) {
-      if (c.kind === 'startTimer') {
-        const event = this.writer.event('TimerStarted', {
-          seq: c.seq,
-          durationMs: c.durationMs,
-          fireAtMs: c.fireAtMs,
-        });
-        write.events.push(event);
-        after.push(() => this.timers.arm(c.seq, event.eventId, c.fireAtMs));
-      } else if (c.kind === 'requestCancelActivity') {
-        const state = this.activities.get(c.seq);
-        const scheduledEventId = state?.record.scheduledEventId ?? 0;
-        write.events.push(this.writer.event('ActivityTaskCancelRequested', { seq: c.seq, scheduledEventId }));
-        if (state !== undefined) after.push(() => this.runner.requestCancel(state));
-      } else if (c.kind === 'upsertSearchAttributes') {
-        write.events.push(
-          this.writer.event('UpsertWorkflowSearchAttributes', {
-            seq: c.seq,
-            searchAttributes: c.searchAttributes,
-          }),
-        );
-        write.searchAttributes = { ...write.searchAttributes, ...c.searchAttributes };
-      } else if (c.kind === 'completeUpdate') {
-        write.events.push(
-          this.writer.event(
-            'WorkflowExecutionUpdateCompleted',
-            { updateId: c.updateId, failed: c.failed },
-            c.payload,
-          ),
-        );
-        (write.updates ??= []).push({
-          updateId: c.updateId,
-          stage: 'COMPLETED',
-          outcome: c.payload,
-          failed: c.failed,
-        });
-      } else if (c.kind === 'cancelTimer') {
-        const startedEventId = this.timers.disarm(c.seq) ?? 0;
-        write.events.push(this.writer.event('TimerCanceled', { seq: c.seq, startedEventId }));
-      } else if (c.kind === 'scheduleActivity') {
-        const problem = checkActivityRoute(this.services, c.activityType, c.options.taskQueue);
-        if (problem !== undefined) {
-          write.events.length = markEvents;
-          this.writer.lastEventId = markId;
-          for (const seq of scheduled) this.activities.delete(seq);
-          after.length = 0;
-          return problem;
-        }
-        const event = this.writer.event(
-          'ActivityTaskScheduled',
-          { seq: c.seq, activityType: c.activityType, options: c.options },
-          c.payload,
-        );
-        const now = event.timeMs;
-        const record = {
-          seq: c.seq,
-          activityType: c.activityType,
-          scheduledEventId: event.eventId,
-          attempt: 1,
-          firstScheduledMs: now,
-          nextAttemptMs: now,
-          lastFailure: undefined,
-          heartbeatDetails: undefined,
-          handedBack: false,
-        };
-        write.events.push(event);
-        const state = newActivityState(record, c.options, c.payload, false);
-        this.activities.set(c.seq, state);
-        scheduled.push(c.seq);
-        after.push(() => this.runner.schedule(state));
-      } else {
-        const nextRun =
-          c.kind === 'failWorkflow'
-            ? nextRunAfterFailure(this.services, this.started, c.payload, this.claimed.execution)
-            : undefined;
-        write.events.push(this.writer.close(c, nextRun?.runId));
-        write.close = CLOSE_STATUS[c.kind];
-        if (nextRun !== undefined) write.nextRun = nextRun;
-      }
-    }
-    return undefined;
+    return translateCommands(this.turn, commands, write, after);
   }
 
   private async block(error: Error): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { defineWorkflow, type PayloadCodec } from '../../src/index.js';
+import { defineWorkflow } from '../../src/index.js';
 import { aesCodec } from '../support/codec.js';
 import { openTestEnv } from '../support/harness.js';
 

@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBaton, tempStore, type Exit } from '../support/cli.js';
 
+/** A SQLite file in a fresh temp dir, removed after the tests. */
+const store = (): string => tempStore('baton-demo-options-');
+
 /** Runs `baton demo capture ARGS` from the sources, with `BATON_STORE` as given (unset if not). */
 function capture(args: string[], batonStore?: string): Promise<Exit> {
   return runBaton(['demo', 'capture', ...args], { BATON_STORE: batonStore });
@@ -29,13 +32,13 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('uses BATON_STORE when --store is not given, and --store over BATON_STORE', async () => {
-    const fromEnv = tempStore('baton-demo-options-');
+    const fromEnv = store();
     const byEnv = await capture(['--json'], `sqlite:${fromEnv}`);
     expect(byEnv.code, byEnv.stderr).toBe(0);
     expect(existsSync(fromEnv)).toBe(true);
 
-    const unused = tempStore('baton-demo-options-');
-    const fromFlag = tempStore('baton-demo-options-');
+    const unused = store();
+    const fromFlag = store();
     const byFlag = await capture(['--store', `sqlite:${fromFlag}`, '--json'], `sqlite:${unused}`);
     expect(byFlag.code, byFlag.stderr).toBe(0);
     expect(existsSync(fromFlag)).toBe(true);
@@ -43,7 +46,7 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('--crash-after throwPokeball: the capture completed in the same commit; --resume only prints its result', async () => {
-    const file = tempStore('baton-demo-options-');
+    const file = store();
     const crashed = await capture(['--store', `sqlite:${file}`, '--crash-after', 'throwPokeball']);
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     expect(crashed.stdout).toContain('the capture completed in the same commit');
@@ -59,13 +62,7 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('--crash-after throwPokeball --json marks the capture completed', async () => {
-    const exit = await capture([
-      '--store',
-      `sqlite:${tempStore('baton-demo-options-')}`,
-      '--crash-after',
-      'throwPokeball',
-      '--json',
-    ]);
+    const exit = await capture(['--store', `sqlite:${store()}`, '--crash-after', 'throwPokeball', '--json']);
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     const out = JSON.parse(exit.stdout.trim()) as { crashedAfter: string; captureCompleted?: boolean };
     expect(out.crashedAfter).toBe('throwPokeball');
@@ -73,13 +70,7 @@ describe.concurrent('baton demo capture options (CLI, child processes)', () => {
   });
 
   it('--crash-after attack --json does not mark the capture completed', async () => {
-    const exit = await capture([
-      '--store',
-      `sqlite:${tempStore('baton-demo-options-')}`,
-      '--crash-after',
-      'attack',
-      '--json',
-    ]);
+    const exit = await capture(['--store', `sqlite:${store()}`, '--crash-after', 'attack', '--json']);
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     const out = JSON.parse(exit.stdout.trim()) as { crashedAfter: string; captureCompleted?: boolean };
     expect(out.crashedAfter).toBe('attack');

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApplicationFailure, WorkflowFailedError, defineWorkflow } from '../../src/index.js';
+import {
+  ApplicationFailure,
+  WorkflowFailedError,
+  defineWorkflow,
+  type WorkflowDefinition,
+} from '../../src/index.js';
 import { openTestEnv, type TestEnv } from '../support/harness.js';
 
 // Failures that cannot be stored (too large, or holding a value the converter refuses) must end
@@ -16,26 +21,14 @@ afterEach(() => void process.off('unhandledRejection', onUnhandled));
 const LIMIT = 4096;
 
 /**
- * Runs a workflow NAME that calls the activity `call` once (no retries) and returns what it caught
- * of the failure; gives what the workflow returned (or that it was still running after 3 s), the
- * workflow task failures seen meanwhile and the final status.
+ * Runs WF on a worker with ACTIVITIES; gives what it returned (or that it was still running after
+ * 3 s), the workflow task failures seen meanwhile and its final status.
  */
-async function catchActivityFailure(
+async function settle(
   env: TestEnv,
-  name: string,
-  activities: { call(): Promise<void> },
+  wf: WorkflowDefinition<[], unknown>,
+  activities: object,
 ): Promise<{ outcome: unknown; taskFailures: string[]; status: string }> {
-  const wf = defineWorkflow(name, async (ctx) => {
-    try {
-      await ctx
-        .activities<typeof activities>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 1 } })
-        .call();
-    } catch (err) {
-      const cause = (err as Error).cause as Error | undefined;
-      return `saw ${(err as Error).name} caused by ${cause?.name}: ${cause?.message.slice(0, 40)}`;
-    }
-    return 'no error';
-  });
   const taskFailures: string[] = [];
   env.worker({
     taskQueue: 'q',
@@ -50,6 +43,21 @@ async function catchActivityFailure(
   ]);
   const d = await handle.describe();
   return { outcome, taskFailures, status: d.status };
+}
+
+/** A workflow NAME that calls the activity `call` once (no retries) and returns what it caught. */
+function catchingWorkflow(name: string): WorkflowDefinition<[], string> {
+  return defineWorkflow(name, async (ctx) => {
+    try {
+      await ctx
+        .activities<{ call(): Promise<void> }>({ startToCloseTimeout: '5s', retry: { maximumAttempts: 1 } })
+        .call();
+    } catch (err) {
+      const cause = (err as Error).cause as Error | undefined;
+      return `saw ${(err as Error).name} caused by ${cause?.name}: ${cause?.message.slice(0, 40)}`;
+    }
+    return 'no error';
+  });
 }
 
 describe('failures that cannot be stored', () => {
@@ -82,9 +90,9 @@ describe('failures that cannot be stored', () => {
         throw new Error('request failed', { cause: { config: { transform: () => 1 } } });
       },
     };
-    const { outcome, taskFailures, status } = await catchActivityFailure(
+    const { outcome, taskFailures, status } = await settle(
       env,
-      'UnstorableActivityFailure',
+      catchingWorkflow('UnstorableActivityFailure'),
       activities,
     );
     expect({ outcome, calls, taskFailures, status }).toEqual({
@@ -102,9 +110,9 @@ describe('failures that cannot be stored', () => {
         throw new Error('y'.repeat(LIMIT * 2));
       },
     };
-    const { outcome, taskFailures, status } = await catchActivityFailure(
+    const { outcome, taskFailures, status } = await settle(
       env,
-      'HugeActivityFailure',
+      catchingWorkflow('HugeActivityFailure'),
       activities,
     );
     expect({ outcome: String(outcome).slice(0, 60), taskFailures, status }).toEqual({
@@ -127,20 +135,8 @@ describe('failures that cannot be stored', () => {
     const wf = defineWorkflow('UnstorableLastFailure', async (ctx) =>
       ctx.activities<typeof activities>({ startToCloseTimeout: '5s', retry: { initialInterval: 10 } }).call(),
     );
-    const taskFailures: string[] = [];
-    env.worker({
-      taskQueue: 'q',
-      workflows: [wf],
-      activities,
-      hooks: { onWorkflowTaskFailed: (e) => void taskFailures.push(e.error.message.slice(0, 80)) },
-    });
-    const handle = await env.baton.client.start(wf, { taskQueue: 'q' });
-    const outcome = await Promise.race([
-      handle.result(),
-      new Promise((r) => setTimeout(() => r('still running after 3 s'), 3000)),
-    ]);
-    const d = await handle.describe();
-    expect({ outcome, calls, taskFailures, status: d.status }).toEqual({
+    const { outcome, taskFailures, status } = await settle(env, wf, activities);
+    expect({ outcome, calls, taskFailures, status }).toEqual({
       outcome: 'ok',
       calls: 2,
       taskFailures: [],
