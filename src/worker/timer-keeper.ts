@@ -7,12 +7,26 @@ import type { EventOf, HistoryEvent } from '../common/history.js';
  */
 export class TimerKeeper {
   private readonly armed = new Map<number, { startedEventId: number; cancel: () => void }>();
+  /** Timers recorded in a turn whose write is not durable yet: armed after the commit. */
+  private readonly planned = new Map<number, number>();
 
   constructor(
     private readonly clock: Clock,
     private readonly fire: (seq: number) => void,
   ) {}
 
+  /** A timer recorded in the current turn; {@link arm} it once the turn is durable. */
+  plan(seq: number, startedEventId: number): void {
+    this.planned.set(seq, startedEventId);
+  }
+
+  /** Arms a planned timer once its turn is durable, unless it was cancelled in that turn. */
+  armPlanned(seq: number, startedEventId: number, fireAtMs: number): void {
+    if (!this.planned.delete(seq)) return;
+    this.arm(seq, startedEventId, fireAtMs);
+  }
+
+  /** Arms a timer for its due time (at once if it has passed). */
   arm(seq: number, startedEventId: number, fireAtMs: number): void {
     const cancel = this.clock.setTimer(() => this.fire(seq), fireAtMs - this.clock.nowMs());
     this.armed.set(seq, { startedEventId, cancel });
@@ -20,6 +34,11 @@ export class TimerKeeper {
 
   /** Disarms a timer; returns its `TimerStarted` event id, or undefined when it is not armed. */
   disarm(seq: number): number | undefined {
+    const planned = this.planned.get(seq);
+    if (planned !== undefined) {
+      this.planned.delete(seq);
+      return planned;
+    }
     const timer = this.armed.get(seq);
     if (timer === undefined) return undefined;
     timer.cancel();
@@ -31,6 +50,7 @@ export class TimerKeeper {
   dropAll(): void {
     for (const timer of this.armed.values()) timer.cancel();
     this.armed.clear();
+    this.planned.clear();
   }
 }
 

@@ -42,7 +42,8 @@ export function translateCommands(
         fireAtMs: c.fireAtMs,
       });
       write.events.push(event);
-      after.push(() => t.timers.arm(c.seq, event.eventId, c.fireAtMs));
+      t.timers.plan(c.seq, event.eventId);
+      after.push(() => t.timers.armPlanned(c.seq, event.eventId, c.fireAtMs));
     } else if (c.kind === 'requestCancelActivity') {
       const state = t.activities.get(c.seq);
       const scheduledEventId = state?.record.scheduledEventId ?? 0;
