@@ -40,7 +40,7 @@ export class Client {
 
   constructor(private readonly deps: ClientDeps) {
     this.waiter = new CloseWaiter(deps.store, deps.resultPollMs ?? 100);
-    this.queries = new QueryClient(deps.store, deps.queryTimeoutMs ?? 10_000);
+    this.queries = new QueryClient(deps.store, deps.queryTimeoutMs ?? 10_000, deps.clock);
   }
 
   /**

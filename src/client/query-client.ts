@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import type { Payload } from '../common/converter.js';
 import { QueryTimeoutError } from '../runtime/queries.js';
 import type { QueryAnswer, Store } from '../store/types.js';
@@ -10,11 +11,12 @@ export class QueryClient {
   constructor(
     private readonly store: Store,
     private readonly timeoutMs: number,
+    private readonly clock: Clock,
   ) {}
 
   /** @throws QueryTimeoutError when no worker answered within the timeout (the query is dropped). */
   async ask(runId: string, queryName: string, payload: Payload): Promise<QueryAnswer> {
-    const id = await this.store.addQuery(runId, queryName, payload, Date.now());
+    const id = await this.store.addQuery(runId, queryName, payload, this.clock.nowMs());
     const deadline = performance.now() + this.timeoutMs;
     let wake: (() => void) | undefined;
     const unsubscribe = this.store.subscribe((n) => {

@@ -242,9 +242,17 @@ export class WorkflowRun extends RunCore implements ContextHost {
     if (fn()) return Promise.resolve(true);
     const timerSeq = timeoutMs === undefined ? undefined : ++this.seq;
     return new Promise<boolean>((resolve, reject) => {
-      const condition: Condition = { fn, resolve, timerSeq };
+      let unlisten = (): void => undefined;
+      const condition: Condition = {
+        fn,
+        resolve: (met) => {
+          unlisten();
+          resolve(met);
+        },
+        timerSeq,
+      };
       this.conditions.add(condition);
-      const unlisten = scope.onCancel((reason) => {
+      unlisten = scope.onCancel((reason) => {
         this.conditions.remove(condition);
         if (timerSeq !== undefined) this.cancelTimer(timerSeq);
         reject(reason);

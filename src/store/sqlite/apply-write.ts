@@ -1,4 +1,5 @@
 import { LeaseLostError } from '../../common/errors.js';
+import type { Payload } from '../../common/converter.js';
 import type { HistoryEvent } from '../../common/history.js';
 import type { ExecutionWrite } from '../types.js';
 import { activityParams, eventParams } from './rows.js';
@@ -40,7 +41,12 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
     st.deleteActivitiesOfRun.run(w.runId);
     st.deleteInboxOfRun.run(w.runId);
     st.closeUpdatesOfRun.run(w.runId);
-    if (w.nextRun !== undefined) applyStart(st, w.nextRun);
+    if (w.nextRun !== undefined) {
+      // The next run carries the memo and search attributes as they are now (upserts included).
+      const v = st.visibilityOf.get(w.runId) as { memo: Payload | null; search_attributes: string };
+      const searchAttributes = JSON.parse(v.search_attributes) as Record<string, string | number | boolean>;
+      applyStart(st, { ...w.nextRun, memo: v.memo ?? undefined, searchAttributes });
+    }
   }
 }
 

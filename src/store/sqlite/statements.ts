@@ -8,6 +8,7 @@ const SQL = {
   insertExecution: `INSERT INTO executions (run_id, workflow_id, workflow_type, task_queue, status, start_time_ms, last_event_id, ready_at_ms,
        memo, search_attributes)
        VALUES (?, ?, ?, ?, 'RUNNING', ?, 1, ?, ?, ?)`,
+  visibilityOf: `SELECT memo, search_attributes FROM executions WHERE run_id = ?`,
   mergeSearchAttributes: `UPDATE executions SET search_attributes = json_patch(search_attributes, ?) WHERE run_id = ?`,
   latestByWorkflowId: `SELECT * FROM executions WHERE workflow_id = ? ORDER BY start_time_ms DESC, rowid DESC LIMIT 1`,
   closedAmong: `SELECT run_id FROM executions WHERE run_id IN (SELECT value FROM json_each(?)) AND status <> 'RUNNING'`,
