@@ -1,9 +1,8 @@
 import type { DataConverter } from '../common/converter.js';
 import { WorkflowUpdateFailedError } from '../runtime/updates.js';
 import type { Store, UpdateRecord, UpdateStage } from '../store/types.js';
+import { pollUntil } from './poll-until.js';
 
-/** How often a waited-on update is looked at again, in ms (changes in this process wake it at once). */
-const POLL_MS = 20;
 const ORDER: Record<UpdateStage, number> = { ADMITTED: 0, ACCEPTED: 1, REJECTED: 2, COMPLETED: 2 };
 
 /** Waits for an update to reach a stage; resolves with its record. */
@@ -13,25 +12,15 @@ export async function waitForUpdate(
   updateId: string,
   stage: 'ACCEPTED' | 'COMPLETED',
 ): Promise<UpdateRecord> {
-  let wake: (() => void) | undefined;
-  const unsubscribe = store.subscribe((n) => {
-    if (n.kind === 'update' && n.updateId === updateId && n.runId === runId) wake?.();
-  });
-  try {
-    for (;;) {
-      const record = await store.getUpdate(runId, updateId);
-      if (record !== undefined && ORDER[record.stage] >= ORDER[stage]) return record;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  } finally {
-    unsubscribe();
-  }
+  const record = await pollUntil(
+    store,
+    (n) => n.kind === 'update' && n.updateId === updateId && n.runId === runId,
+    async () => {
+      const r = await store.getUpdate(runId, updateId);
+      return r !== undefined && ORDER[r.stage] >= ORDER[stage] ? r : undefined;
+    },
+  );
+  return record!;
 }
 
 /** A handle on an update that was admitted, as Temporal's `WorkflowUpdateHandle`. */
