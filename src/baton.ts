@@ -8,6 +8,26 @@ import { DEFAULT_STORE_URL, openStore, type StoreOptions } from './store/open-st
 import type { Store } from './store/types.js';
 import { Worker } from './worker/worker.js';
 import type { WorkerOptions } from './worker/options.js';
+import { StoreBroker } from './topics/store-broker.js';
+import { Topics } from './topics/topics.js';
+import { topicActivities } from './topics/workflow-activities.js';
+import type { TopicBroker } from './topics/broker.js';
+
+/** Options of the durable topics of a {@link Baton}. */
+export interface TopicsOptions {
+  /**
+   * Where topics live: `'store'` (the engine's own store) or a NATS URL such as
+   * `'nats://127.0.0.1:4222'` (NATS JetStream, the broker for scale). @default 'store'
+   */
+  broker?: string;
+  /**
+   * A publish whose event id was published to the same topic within this window is dropped and
+   * reported as deduplicated (as JetStream's duplicate window). @default '2m'
+   */
+  dedupWindow?: Duration;
+  /** How often idle store-backed consumers look for events written by other processes. @default '100ms' */
+  pollInterval?: Duration;
+}
 
 /** Options of {@link Baton.open}. */
 export interface BatonOptions extends StoreOptions {
@@ -28,6 +48,8 @@ export interface BatonOptions extends StoreOptions {
   clock?: Clock;
   /** How long `handle.query()` waits for a worker's answer. @default '10s' */
   queryTimeout?: Duration;
+  /** Durable topics: the broker (the store by default, or NATS JetStream) and its settings. */
+  topics?: TopicsOptions;
 }
 
 /**
@@ -43,6 +65,8 @@ export interface BatonOptions extends StoreOptions {
  */
 export class Baton {
   readonly client: Client;
+  /** Durable topics (choreography): publish, subscribe in consumer groups, dead letters, redrive. */
+  readonly topics: Topics;
   private readonly workers = new Set<Worker>();
 
   private constructor(
@@ -51,8 +75,10 @@ export class Baton {
     private readonly clock: Clock,
     private readonly logger: Logger,
     queryTimeoutMs: number,
+    broker: TopicBroker,
   ) {
     this.client = new Client({ store, converter, clock, queryTimeoutMs });
+    this.topics = new Topics({ broker, converter, clock, logger, client: this.client });
   }
 
   /**
@@ -70,24 +96,42 @@ export class Baton {
     const storeOptions: StoreOptions = {};
     if (options.durability !== undefined) storeOptions.durability = options.durability;
     if (options.busyTimeoutMs !== undefined) storeOptions.busyTimeoutMs = options.busyTimeoutMs;
+    const clock = options.clock ?? systemClock;
     const store = await openStore(url, storeOptions);
+    let broker: TopicBroker;
+    try {
+      broker = await openBroker(store, clock, options.topics ?? {});
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     const logger = options.logger ?? consoleLogger('warn');
-    return new Baton(store, converter, options.clock ?? systemClock, logger, queryTimeoutMs);
+    return new Baton(store, converter, clock, logger, queryTimeoutMs, broker);
   }
 
-  /** A worker on this engine's store; call `run()` to start it. @throws ValidationError for bad options. */
+  /**
+   * A worker on this engine's store; call `run()` to start it. Besides `options.activities` it
+   * registers the activities behind `ctx.publish` and `ctx.waitForEvent` (reserved `baton.` names).
+   *
+   * @throws ValidationError for bad options.
+   */
   worker(options: WorkerOptions): Worker {
+    const activities = { ...(options.activities ?? {}), ...topicActivities(this.topics) };
     const worker = new Worker(
       { store: this.store, converter: this.converter, clock: this.clock, logger: this.logger },
-      options,
+      { ...options, activities },
     );
     this.workers.add(worker);
     return worker;
   }
 
-  /** Shuts down every worker made here (gracefully), then closes the client and the store. */
+  /**
+   * Shuts down every worker made here (gracefully), closes the topics' subscriptions (waiting for
+   * running handlers) and the topic broker, then the client and the store.
+   */
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((w) => w.shutdown()));
+    await this.topics.close();
     this.client.close();
     await this.store.close();
   }
@@ -104,4 +148,15 @@ function dataConverterOf(given: DataConverterOptions | DataConverter | undefined
     );
   }
   return new DataConverter(given);
+}
+
+/** The topic broker the options ask for. @throws ValidationError for an unknown broker */
+async function openBroker(store: Store, clock: Clock, options: TopicsOptions): Promise<TopicBroker> {
+  const dedupWindowMs = durationMs(options.dedupWindow ?? '2m', 'topics.dedupWindow');
+  const pollIntervalMs = durationMs(options.pollInterval ?? '100ms', 'topics.pollInterval');
+  const broker = options.broker ?? 'store';
+  if (broker === 'store') return new StoreBroker(store, { clock, dedupWindowMs, pollIntervalMs });
+  throw new ValidationError(
+    `topics.broker: expected 'store' or a NATS URL such as 'nats://127.0.0.1:4222', got ${JSON.stringify(broker)}`,
+  );
 }

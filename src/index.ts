@@ -2,7 +2,25 @@
  * Baton: a durable workflow engine for TypeScript. Workflows as code on an embedded SQLite store.
  * @packageDocumentation
  */
-export { Baton, type BatonOptions } from './baton.js';
+export { Baton, type BatonOptions, type TopicsOptions } from './baton.js';
+export { Topics, type OnEventOptions } from './topics/topics.js';
+export type {
+  DeadLetterInfo,
+  DeliveryError,
+  EventHandler,
+  EventInfo,
+  PublishOptions,
+  PublishReceipt,
+  SubscribeOptions,
+  Subscription,
+  TopicEvent,
+} from './topics/events.js';
+export type { TopicBroker } from './topics/broker.js';
+export type {
+  WaitForEventOptions,
+  WorkflowPublishOptions,
+  WorkflowPublishReceipt,
+} from './runtime/topic-steps.js';
 export { Client, type StartOptions, type WorkflowRef } from './client/client.js';
 export {
   WorkflowHandle,
@@ -43,6 +61,15 @@ export {
 } from './runtime/updates.js';
 export { WorkflowUpdateHandle } from './client/update-handle.js';
 export type { SagaOptions, Saga } from './runtime/saga.js';
+export {
+  defineStepWorkflow,
+  DEFAULT_STEP_TIMEOUT,
+  type StepDefinition,
+  type StepWorkflowOptions,
+  type StepWorkflowDefinition,
+  type StepOutputs,
+} from './dsl/step-workflow.js';
+export type { StepGraph, StepNode } from './dsl/step-graph.js';
 export type { ActivityCancellationType } from './common/activity-options.js';
 export { activityContext, ActivityContext, type ActivityInfo } from './activity/context.js';
 export * from './common/failures.js';

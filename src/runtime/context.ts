@@ -12,6 +12,14 @@ import type { QueryDefinition, QueryHandler } from './queries.js';
 import { runSaga, type Saga, type SagaOptions } from './saga.js';
 import type { ScopeHandle } from './scopes.js';
 import type { RegisteredUpdate, UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
+import type { TopicEvent } from '../common/topic-messages.js';
+import {
+  publishStep,
+  waitForEventStep,
+  type WaitForEventOptions,
+  type WorkflowPublishOptions,
+  type WorkflowPublishReceipt,
+} from './topic-steps.js';
 
 /** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
 export interface WorkflowInfo {
@@ -48,6 +56,9 @@ export interface ContextHost {
  * deterministic, so a replay of the same history makes the same decisions.
  */
 export class WorkflowContext {
+  /** Per topic, the position of the last event a `waitForEvent` took. */
+  private readonly eventCursors = new Map<string, number>();
+
   constructor(private readonly host: ContextHost) {}
 
   /** This execution's ids, type, task queue, attempt and start time. */
@@ -209,6 +220,37 @@ export class WorkflowContext {
    */
   saga<T>(fn: (saga: Saga) => Promise<T>, options: SagaOptions = {}): Promise<T> {
     return runSaga(fn, options, (compensate) => this.nonCancellable(compensate));
+  }
+
+  /**
+   * Publishes an event to a durable topic as a recorded step: exactly once per call, even when the
+   * workflow is replayed or its worker crashes (the event id is deterministic, so a retried publish
+   * is deduplicated). Needs a worker made by `baton.worker()`.
+   *
+   * @returns the event id, its position and whether it was a duplicate.
+   * @example
+   * await ctx.publish('pokemon.captured', { pokemon }, { key: pokemon.id });
+   */
+  publish<T>(topic: string, event: T, options: WorkflowPublishOptions = {}): Promise<WorkflowPublishReceipt> {
+    return publishStep(this.host, topic, event, options);
+  }
+
+  /**
+   * Waits for an event of `topic` for which `match` is true, as Inngest's `waitForEvent`. Events
+   * published after this execution started count, even those published before the wait began; two
+   * waits on one topic never take the same event. Each look at the topic is a recorded step.
+   *
+   * @returns the event with its id, position and publish time, or undefined at the timeout.
+   * @example
+   * const thrown = await ctx.waitForEvent<{ ball: string }>('pokeball.thrown', {
+   *   match: (e) => e.trainer === 'Sacha', timeout: '1h',
+   * });
+   */
+  waitForEvent<T = unknown>(
+    topic: string,
+    options: WaitForEventOptions<T> = {},
+  ): Promise<TopicEvent<T> | undefined> {
+    return waitForEventStep(this.host, this.eventCursors, topic, options);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Payload } from '../common/converter.js';
 import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { TopicStore } from './topic-types.js';
 
 /**
  * The Store interface: persistence of executions, their event histories, pending activities and
@@ -206,12 +207,16 @@ export type StoreNotice =
   | { kind: 'closed'; runId: string; workflowId: string }
   | { kind: 'query'; runId: string }
   | { kind: 'answered'; queryId: number }
-  | { kind: 'update'; runId: string; updateId: string };
+  | { kind: 'update'; runId: string; updateId: string }
+  /** A delivery of `topic` may have become due (a publish, a retry, a redrive). */
+  | { kind: 'topic'; topic: string };
 
 /** The Store interface. All methods may throw `StoreError`. */
 export interface Store {
   /** The URL it was opened with. */
   readonly url: string;
+  /** Durable topics kept in this store (the store-backed topic broker sits on it). */
+  readonly topics: TopicStore;
   /** @throws WorkflowExecutionAlreadyStartedError when the reuse policy refuses the start. */
   createExecution(req: CreateExecutionRequest): Promise<void>;
   claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]>;

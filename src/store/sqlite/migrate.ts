@@ -5,6 +5,7 @@ import { migration002 } from './migrations/002-signal-payloads.js';
 import { migration003 } from './migrations/003-queries.js';
 import { migration004 } from './migrations/004-updates.js';
 import { migration005 } from './migrations/005-visibility.js';
+import { migration006 } from './migrations/006-topics.js';
 
 /** Numbered, append-only migrations of the SQLite schema. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 3, sql: migration003 },
   { version: 4, sql: migration004 },
   { version: 5, sql: migration005 },
+  { version: 6, sql: migration006 },
 ];
 
 /** `PRAGMA application_id` of a Baton database: the bytes 'Batn'. */

@@ -39,6 +39,7 @@ import {
   type InboxRow,
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { SqliteTopicStore } from './topic-store.js';
 
 export type { SqliteStoreOptions } from './open-database.js';
 
@@ -51,6 +52,7 @@ export type { SqliteStoreOptions } from './open-database.js';
  */
 export class SqliteStore implements Store {
   readonly url: string;
+  readonly topics: SqliteTopicStore;
   private readonly db: Database.Database;
   private readonly st: Statements;
   private readonly committer: GroupCommitter;
@@ -65,6 +67,7 @@ export class SqliteStore implements Store {
     this.db = openDatabase(path, location, memory, options);
     this.st = prepareStatements(this.db);
     this.committer = new GroupCommitter(this.db);
+    this.topics = new SqliteTopicStore(this.db, (topic) => this.emit({ kind: 'topic', topic }));
   }
 
   createExecution(req: CreateExecutionRequest): Promise<void> {

@@ -1,0 +1,3 @@
+import { topicSuite } from './topic-suite.js';
+
+topicSuite('the SQLite store', () => ({}));
