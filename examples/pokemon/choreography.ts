@@ -47,11 +47,27 @@ export interface ChoreographyOptions {
   concurrency?: number;
   /** How long a delivery stays with a member that went silent (a killed process). @default '30s' */
   leaseTimeout?: string;
-  /** Called with a line for people after each effect applied (the demo prints them). */
-  onEffect?: (line: string) => void;
+  /** Called after each effect applied, with a line for people (the demo prints them). */
+  onEffect?: (effect: AppliedEffect) => void;
+}
+
+/** An effect a service applied, as `onEffect` reports it. */
+export interface AppliedEffect {
+  captureId: string;
+  /** `paralyze`, `attack`, `capture`, `escape`, `heal` or `cure`. */
+  effect: string;
+  line: string;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { initialInterval: '100ms', maximumAttempts: 3 };
+
+function report(options: ChoreographyOptions, e: CaptureEvent, effect: string, line: string): void {
+  options.onEffect?.({ captureId: e.captureId, effect, line });
+}
+
+function hp(p: Pokemon): string {
+  return `${p.currentHealth}/${p.maxHealth} HP`;
+}
 
 /** Publishes the next event of a capture; its id derives from the capture, so it is published once. */
 function next(topics: Topics, topic: string, event: CaptureEvent): Promise<unknown> {
@@ -87,12 +103,13 @@ export function runStatusService(
       const { result, applied } = effects.once(info.id, e.captureId, 'paralyze', () =>
         status.paralyze(e.pokemon),
       );
-      if (applied) options.onEffect?.(`status   ${e.pokemon.name} is paralyzed (${result.status})`);
+      if (applied)
+        report(options, e, 'paralyze', `status   ${e.pokemon.name} is paralyzed (${result.status})`);
       await next(topics, CaptureTopics.paralyzed, { ...e, pokemon: result });
     }),
     subscribe(topics, CaptureTopics.escaped, 'status-service', options, async (e, info) => {
       const { result, applied } = effects.once(info.id, e.captureId, 'cure', () => status.cure(e.pokemon));
-      if (applied) options.onEffect?.(`status   ${e.pokemon.name} is cured (${result.status})`);
+      if (applied) report(options, e, 'cure', `status   ${e.pokemon.name} is cured (${result.status})`);
     }),
   ];
 }
@@ -109,18 +126,12 @@ export function runCombatService(
       const { result, applied } = effects.once(info.id, e.captureId, 'attack', () =>
         combat.attack(e.pokemon),
       );
-      if (applied)
-        options.onEffect?.(
-          `combat   ${e.pokemon.name} is weakened (${result.currentHealth}/${result.maxHealth} HP)`,
-        );
+      if (applied) report(options, e, 'attack', `combat   ${e.pokemon.name} is weakened (${hp(result)})`);
       await next(topics, CaptureTopics.weakened, { ...e, pokemon: result });
     }),
     subscribe(topics, CaptureTopics.escaped, 'combat-service', options, async (e, info) => {
       const { result, applied } = effects.once(info.id, e.captureId, 'heal', () => combat.heal(e.pokemon));
-      if (applied)
-        options.onEffect?.(
-          `combat   ${e.pokemon.name} is healed (${result.currentHealth}/${result.maxHealth} HP)`,
-        );
+      if (applied) report(options, e, 'heal', `combat   ${e.pokemon.name} is healed (${hp(result)})`);
     }),
   ];
 }
@@ -144,11 +155,16 @@ export function runPokeballService(
           pokeball.throw(e.trainer, e.pokemon),
         );
         caught = result.pokemon;
-        if (applied) options.onEffect?.(`pokeball ${caught.name} is caught by ${e.trainer.name}`);
+        if (applied) report(options, e, 'capture', `pokeball ${caught.name} is caught by ${e.trainer.name}`);
       } catch (error) {
         if (maximumAttempts === 0 || info.attempt < maximumAttempts) throw error;
         const reason = error instanceof Error ? error.message : String(error);
-        options.onEffect?.(`pokeball ${e.pokemon.name} escaped after ${info.attempt} throws: ${reason}`);
+        report(
+          options,
+          e,
+          'escape',
+          `pokeball ${e.pokemon.name} escaped after ${info.attempt} throws: ${reason}`,
+        );
         await next(topics, CaptureTopics.escaped, { ...e, reason });
         return;
       }
