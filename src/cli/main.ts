@@ -9,12 +9,24 @@ import { DEFAULT_STORE_URL } from '../index.js';
 import { BATON_VERSION } from '../version.js';
 import { CAPTURE_STEPS, runCaptureDemo, type CaptureDemoOptions, type CaptureStep } from './demo-capture.js';
 import { runSagaDemo } from './demo-saga.js';
+import { runOrchestratorDemo } from './demo-orchestrator.js';
+import { runHelloWorldDemo } from './demo-helloworld.js';
+import { runSequentialDemo, SEQUENTIAL_CALLS, type SequentialCall } from './demo-sequential.js';
+import { DEFAULT_SERVER_DELAY_MS, parseServerDelay, runProfessorOakDemo } from './demo-professor-oak.js';
+import { runChoreographyDemo } from './demo-choreography.js';
 import { err, ExitCode } from './output.js';
 
 /** The demos of `baton demo NAME`, with what they show. */
 const DEMOS: Record<string, string> = {
   capture: 'capture Mewtwo for Sacha: paralyze → attack → throw a Poké Ball, durably',
   saga: 'the capture as a saga: the throw fails for good, so Mewtwo is healed, then cured',
+  orchestrator: 'the capture as a step workflow: its graph, then each step (--fail-throw: compensations)',
+  helloworld: 'Hello World as a step workflow: "hello trainer" and "hello Pokémon" run in parallel',
+  sequential: 'the capture as three plain calls, no engine: a crash after paralyze leaves Mewtwo paralyzed',
+  durable: 'the capture as a durable workflow (the same demo as capture)',
+  'professor-oak': 'a flaky HTTP call: retried with back-off until Professor Oak’s server is up',
+  choreography:
+    'the capture by events: three services on durable topics, no orchestrator (--escape: rollback)',
 };
 
 function nonNegativeInt(value: string): number {
@@ -57,6 +69,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   demo
     .command('capture')
+    .alias('durable')
     .description(DEMOS.capture ?? '')
     .option('--fail-first <n>', 'each service fails its first N calls (retries show)', nonNegativeInt)
     .addOption(
@@ -105,6 +118,130 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .action(async (opts: Record<string, unknown>) => {
       setExit(await runSagaDemo({ store: String(opts.store), json: opts.json === true }));
+    });
+
+  demo
+    .command('orchestrator')
+    .description(DEMOS.orchestrator ?? '')
+    .option('--fail-throw', 'the Poké Ball service fails every call, so the completed steps are compensated')
+    .addOption(storeOption())
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Runs CapturePokemonSteps (examples/pokemon/steps.ts): Paralyze → Attack → ThrowPokeball, declared',
+        'as data. With --fail-throw, ThrowPokeball fails for good after 3 attempts, then Attack and',
+        'Paralyze are compensated newest first (heal, then cure) and the workflow fails with the',
+        "throw's ActivityFailure. Exit code: 0 captured, or with --fail-throw failed and compensated.",
+        '',
+        'Example:',
+        '  npx baton demo orchestrator --fail-throw --store sqlite:/tmp/pokemon.db',
+      ].join('\n'),
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      setExit(
+        await runOrchestratorDemo({
+          store: String(opts.store),
+          json: opts.json === true,
+          failThrow: opts.failThrow === true,
+        }),
+      );
+    });
+
+  demo
+    .command('helloworld')
+    .description(DEMOS.helloworld ?? '')
+    .addOption(storeOption())
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .action(async (opts: Record<string, unknown>) => {
+      setExit(await runHelloWorldDemo({ store: String(opts.store), json: opts.json === true }));
+    });
+
+  demo
+    .command('sequential')
+    .description(DEMOS.sequential ?? '')
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .addOption(new Option('--world <file>').hideHelp())
+    .addOption(new Option('--crash-after <call>').choices(SEQUENTIAL_CALLS).hideHelp())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Runs the capture once as it should go, then again in a child process that SIGKILLs itself',
+        "right after paralyze, and shows the services' state: Mewtwo paralyzed, not captured, and no",
+        'record of the half-done capture. Opens no store. Compare: npx baton demo durable --crash-after paralyze',
+      ].join('\n'),
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      setExit(
+        await runSequentialDemo({
+          json: opts.json === true,
+          ...(typeof opts.world === 'string' ? { world: opts.world } : {}),
+          ...(typeof opts.crashAfter === 'string' ? { crashAfter: opts.crashAfter as SequentialCall } : {}),
+        }),
+      );
+    });
+
+  demo
+    .command('professor-oak')
+    .description(DEMOS['professor-oak'] ?? '')
+    .addOption(
+      new Option('--server-delay <duration>', 'start Professor Oak’s server this long after the workflow')
+        .argParser(parseServerDelay)
+        .default(DEFAULT_SERVER_DELAY_MS, '3s'),
+    )
+    .addOption(storeOption())
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The workflow calls http://127.0.0.1:PORT/hello while nobody listens there: each attempt fails',
+        'with ECONNREFUSED and is retried (500 ms, then ×1.5, at most 10 attempts) until the demo starts',
+        'the server and an attempt gets the greeting.',
+        '',
+        'Example:',
+        '  npx baton demo professor-oak --server-delay 5s',
+      ].join('\n'),
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      setExit(
+        await runProfessorOakDemo({
+          store: String(opts.store),
+          serverDelayMs: Number(opts.serverDelay),
+          json: opts.json === true,
+        }),
+      );
+    });
+
+  demo
+    .command('choreography')
+    .description(DEMOS.choreography ?? '')
+    .option(
+      '--escape',
+      'every throw fails: the pokeball service publishes PokemonEscaped, combat heals, status cures',
+    )
+    .addOption(storeOption())
+    .option('--json', 'print one JSON object at the end instead of lines for people')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The status, combat and pokeball services each subscribe to durable topics in their own consumer',
+        'group (on the store) and react: PokemonEncountered → PokemonParalyzed → PokemonWeakened →',
+        'PokemonCaptured. Each handler is idempotent by event id. Exit 0 when the capture ends captured',
+        '(rolled back with --escape).',
+      ].join('\n'),
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      setExit(
+        await runChoreographyDemo({
+          store: String(opts.store),
+          json: opts.json === true,
+          escape: opts.escape === true,
+        }),
+      );
     });
 
   return program;
