@@ -88,7 +88,8 @@ export class Baton {
    * @param options - data converter (options or instance), logger, clock, and the store's
    *   `durability` (`'normal'` or `'full'`) and `busyTimeoutMs`.
    * @throws StoreError when the store cannot be opened; ValidationError for bad options (e.g. a
-   *   bad payload limit or codec).
+   *   bad payload limit or codec, an unknown `topics.broker`); JetStreamBrokerError when
+   *   `topics.broker` is a NATS URL that cannot be reached (the store is closed again).
    */
   static async open(url: string = DEFAULT_STORE_URL, options: BatonOptions = {}): Promise<Baton> {
     const converter = dataConverterOf(options.dataConverter);
@@ -150,12 +151,21 @@ function dataConverterOf(given: DataConverterOptions | DataConverter | undefined
   return new DataConverter(given);
 }
 
-/** The topic broker the options ask for. @throws ValidationError for an unknown broker */
+/**
+ * The topic broker the options ask for.
+ *
+ * @throws ValidationError for an unknown broker; JetStreamBrokerError when NATS cannot be reached.
+ */
 async function openBroker(store: Store, clock: Clock, options: TopicsOptions): Promise<TopicBroker> {
   const dedupWindowMs = durationMs(options.dedupWindow ?? '2m', 'topics.dedupWindow');
   const pollIntervalMs = durationMs(options.pollInterval ?? '100ms', 'topics.pollInterval');
   const broker = options.broker ?? 'store';
   if (broker === 'store') return new StoreBroker(store, { clock, dedupWindowMs, pollIntervalMs });
+  if (broker.startsWith('nats://')) {
+    // Loaded only when asked for: the NATS client is not needed on the store.
+    const { openJetStreamBroker } = await import('./topics/jetstream/jetstream-broker.js');
+    return openJetStreamBroker(broker, { dedupWindowMs });
+  }
   throw new ValidationError(
     `topics.broker: expected 'store' or a NATS URL such as 'nats://127.0.0.1:4222', got ${JSON.stringify(broker)}`,
   );

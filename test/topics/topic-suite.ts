@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { ApplicationFailure, type EventInfo, type Topics } from '../../src/index.js';
+import { ApplicationFailure, defineWorkflow, type EventInfo, type Topics } from '../../src/index.js';
 import { eventually, openTestEnv } from '../support/harness.js';
 import type { BatonOptions } from '../../src/index.js';
 
@@ -15,16 +15,50 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Registers the suite for a broker; `options` opens the Baton on it. */
-export function topicSuite(name: string, options: () => BatonOptions): void {
+/** A workflow that publishes to `${prefix}.out`, then waits for a matching event on `${prefix}.in`. */
+const relay = defineWorkflow('TopicRelay', async (ctx, prefix: string) => {
+  await ctx.publish(`${prefix}.out`, { pokemon: 'Mewtwo' }, { key: 'mewtwo' });
+  const found = await ctx.waitForEvent<{ ball: string }>(`${prefix}.in`, {
+    match: (e) => e.ball === 'ultra',
+    timeout: '20s',
+  });
+  return found?.event.ball ?? 'none';
+});
+
+/**
+ * Registers the suite for a broker; `options` opens the Baton on it. Every topic a test uses
+ * starts with a prefix pushed to `prefixes`, so a broker that keeps topics can delete them after.
+ */
+export function topicSuite(name: string, options: () => BatonOptions, prefixes: string[] = []): void {
   describe(`topics on ${name}`, () => {
     let prefix = '';
     const topic = (t: string): string => `${prefix}.${t}`;
+    let env: Awaited<ReturnType<typeof openTestEnv>>;
     const open = async (): Promise<Topics> => {
       prefix = `t${randomUUID().slice(0, 8)}`;
-      const env = await openTestEnv(options());
+      prefixes.push(prefix);
+      env = await openTestEnv(options());
       return env.baton.topics;
     };
+
+    test('a workflow publishes once and waits for a matching event published by a handler', async () => {
+      const topics = await open();
+      topics.subscribe<{ pokemon: string }>(topic('out'), {
+        group: 'pokeball',
+        handler: async (e) => {
+          await topics.publish(topic('in'), { ball: 'poke', pokemon: e.pokemon });
+          await topics.publish(topic('in'), { ball: 'ultra', pokemon: e.pokemon });
+        },
+      });
+      env.worker({ taskQueue: 'relay', workflows: [relay] });
+      const handle = await env.baton.client.start(relay, { taskQueue: 'relay', args: [prefix] });
+      expect(await handle.result()).toBe('ultra');
+      const out = await topics.read(topic('out'));
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatchObject({ key: 'mewtwo', correlationId: handle.workflowId });
+      const inbound = await topics.read(topic('in'));
+      expect(inbound.map((e) => e.correlationId)).toEqual([handle.workflowId, handle.workflowId]);
+    });
 
     test('a failing handler: 3 attempts, one dead letter; redrive: 3 fresh attempts, dead-lettered again', async () => {
       const topics = await open();
