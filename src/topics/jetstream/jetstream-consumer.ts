@@ -8,7 +8,7 @@ import type { Msg } from '@nats-io/transport-node';
 import type { ConsumerOptions, Delivery, DeliveryError, GroupConsumer } from '../broker.js';
 import { parseAckSubject } from './ack-subject.js';
 import type { JetStreamContext } from './context.js';
-import { decodeMessage } from './headers.js';
+import { decodeMessage, toTopicMessage } from './headers.js';
 import type { IncomingMessage } from './headers.js';
 import { KeyOrderQueue } from './key-order.js';
 import type { Entry } from './key-order.js';
@@ -226,19 +226,7 @@ export class JetStreamConsumer implements GroupConsumer {
   }
 
   private toDelivery(entry: Entry<Received>): Delivery {
-    const m = entry.msg.message;
-    return {
-      topic: m.topic,
-      seq: m.seq,
-      id: m.id,
-      key: m.key,
-      correlationId: m.correlationId,
-      data: m.data,
-      publishedAtMs: m.publishedAtMs,
-      deadLetter: m.deadLetter,
-      group: this.place.group,
-      attempt: entry.msg.attempt,
-    };
+    return { ...toTopicMessage(entry.msg.message), group: this.place.group, attempt: entry.msg.attempt };
   }
 
   private describe(delivery: Delivery): string {
