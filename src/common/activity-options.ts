@@ -13,6 +13,15 @@ export interface ActivityOptions {
   scheduleToCloseTimeout?: Duration;
   /** Longest time between two heartbeats of an attempt before it times out (HEARTBEAT). */
   heartbeatTimeout?: Duration;
+  /**
+   * For an activity routed to a task queue (`taskQueue`): longest wait of an attempt for a worker
+   * of that queue to pick it up; then it fails with `TimeoutFailure` SCHEDULE_TO_START and is not
+   * retried, as Temporal's. It is capped by what is left of `scheduleToCloseTimeout` (so with only
+   * that one set, an attempt no worker takes fails SCHEDULE_TO_START at the deadline). Attempts run
+   * by the workflow's own worker start at once and never see it.
+   * @default unlimited
+   */
+  scheduleToStartTimeout?: Duration;
   /** Retry policy of failed attempts. @default Temporal's: 1 s initial, ×2, 100 s cap, unlimited attempts */
   retry?: RetryPolicy;
   /**
@@ -43,6 +52,7 @@ export interface ResolvedActivityOptions {
   readonly startToCloseTimeoutMs?: number;
   readonly scheduleToCloseTimeoutMs?: number;
   readonly heartbeatTimeoutMs?: number;
+  readonly scheduleToStartTimeoutMs?: number;
   readonly retry: ResolvedRetryPolicy;
   readonly taskQueue?: string;
   readonly cancellationType?: ActivityCancellationType;
@@ -73,6 +83,10 @@ function resolveUncached(options: ActivityOptions): ResolvedActivityOptions {
     'scheduleToCloseTimeout',
   );
   const heartbeatTimeoutMs = optionalDurationMs(options.heartbeatTimeout, 'heartbeatTimeout');
+  const scheduleToStartTimeoutMs = optionalDurationMs(
+    options.scheduleToStartTimeout,
+    'scheduleToStartTimeout',
+  );
   if (startToCloseTimeoutMs === undefined && scheduleToCloseTimeoutMs === undefined) {
     throw new ValidationError(
       'activity options: at least one of startToCloseTimeout and scheduleToCloseTimeout is required',
@@ -82,6 +96,7 @@ function resolveUncached(options: ActivityOptions): ResolvedActivityOptions {
     ['startToCloseTimeout', startToCloseTimeoutMs],
     ['scheduleToCloseTimeout', scheduleToCloseTimeoutMs],
     ['heartbeatTimeout', heartbeatTimeoutMs],
+    ['scheduleToStartTimeout', scheduleToStartTimeoutMs],
   ] as const) {
     if (value === 0) throw new ValidationError(`${field}: expected a duration > 0`);
   }
@@ -97,6 +112,7 @@ function resolveUncached(options: ActivityOptions): ResolvedActivityOptions {
   if (startToCloseTimeoutMs !== undefined) resolved.startToCloseTimeoutMs = startToCloseTimeoutMs;
   if (scheduleToCloseTimeoutMs !== undefined) resolved.scheduleToCloseTimeoutMs = scheduleToCloseTimeoutMs;
   if (heartbeatTimeoutMs !== undefined) resolved.heartbeatTimeoutMs = heartbeatTimeoutMs;
+  if (scheduleToStartTimeoutMs !== undefined) resolved.scheduleToStartTimeoutMs = scheduleToStartTimeoutMs;
   if (options.taskQueue !== undefined) resolved.taskQueue = options.taskQueue;
   if (options.cancellationType !== undefined) {
     if (!CANCELLATION_TYPES.includes(options.cancellationType)) {

@@ -69,13 +69,85 @@ export interface PendingActivityRecord {
    * attempt whose start time has passed may have run, and a new owner counts it as timed out.
    */
   handedBack: boolean;
+  /**
+   * Set for an activity task: the task queue whose workers run its attempts (in any process).
+   * Unset: the attempts run in the worker that holds the execution.
+   */
+  taskQueue?: string;
+  /** An activity task's current attempt was claimed by this worker identity, at this time. */
+  claimedBy?: string;
+  claimedAtMs?: number;
+}
+
+/** An activity task as a worker polling its task queue claims it: one attempt to run. */
+export interface ActivityTaskRecord {
+  runId: string;
+  workflowId: string;
+  workflowType: string;
+  seq: number;
+  activityType: string;
+  taskQueue: string;
+  attempt: number;
+  firstScheduledMs: number;
+  /** The `options` attribute of its `ActivityTaskScheduled` event (resolved activity options). */
+  options: Record<string, unknown>;
+  /** The encoded argument list. */
+  args: Payload;
+  heartbeatDetails: Payload | undefined;
+}
+
+/** A claim of activity tasks by a worker polling `taskQueue`. */
+export interface ActivityTaskClaim {
+  taskQueue: string;
+  workerId: string;
+  /** Only tasks of these activity types (the ones registered on the worker). */
+  activityTypes: readonly string[];
+  limit: number;
+  nowMs: number;
+}
+
+/** The end of an attempt of an activity task, reported by the worker that ran it. */
+export interface ActivityTaskResult {
+  runId: string;
+  seq: number;
+  attempt: number;
+  workerId: string;
+  /** True: `payload` is the result; false: `payload` is the failure. */
+  ok: boolean;
+  payload: Payload | undefined;
+  nowMs: number;
+}
+
+/**
+ * Activity tasks: attempts of activities routed to a task queue, run by whichever worker polls it.
+ * The execution's owner keeps deciding (retries, timeouts); the task's worker claims an attempt
+ * (its owner hears of it through an `activityStarted` inbox row) and reports its end (an
+ * `activityResult` inbox row). Claims and reports are fenced by attempt.
+ */
+export interface ActivityTaskStore {
+  /** Claims up to `limit` due attempts, oldest first, and tells each owner it started. */
+  claimActivityTasks(req: ActivityTaskClaim): Promise<ActivityTaskRecord[]>;
+  /**
+   * Records heartbeat details of a claimed attempt. Resolves false when the attempt is no longer
+   * this worker's to run (the owner timed it out, moved on, or cancelled the activity).
+   */
+  heartbeatActivityTask(
+    task: { runId: string; seq: number; attempt: number; workerId: string },
+    details: Payload | undefined,
+  ): Promise<boolean>;
+  /** Reports the end of a claimed attempt to its owner; false when it is no longer this worker's. */
+  completeActivityTask(result: ActivityTaskResult): Promise<boolean>;
 }
 
 /** A message to the owner of an execution, in accept order (`id` is a monotonic sequence). */
 export interface InboxRecord {
   id: number;
   runId: string;
-  kind: 'cancel' | 'signal' | 'update';
+  /**
+   * `activityStarted` (attrs: seq, attempt, workerId, startedAtMs) and `activityResult` (attrs:
+   * seq, attempt, workerId, ok; payload: result or failure) come from activity tasks.
+   */
+  kind: 'cancel' | 'signal' | 'update' | 'activityStarted' | 'activityResult';
   attrs: Record<string, unknown>;
   /** A signal's encoded argument list. */
   payload: Payload | undefined;
@@ -208,6 +280,8 @@ export type StoreNotice =
   | { kind: 'query'; runId: string }
   | { kind: 'answered'; queryId: number }
   | { kind: 'update'; runId: string; updateId: string }
+  /** An activity task of `taskQueue` may have become due. */
+  | { kind: 'activityTask'; taskQueue: string }
   /** A delivery of `topic` may have become due (a publish, a retry, a redrive). */
   | { kind: 'topic'; topic: string };
 
@@ -217,6 +291,8 @@ export interface Store {
   readonly url: string;
   /** Durable topics kept in this store (the store-backed topic broker sits on it). */
   readonly topics: TopicStore;
+  /** Activity tasks (activities routed to a task queue); undefined on a store without them. */
+  readonly activityTasks?: ActivityTaskStore;
   /** @throws WorkflowExecutionAlreadyStartedError when the reuse policy refuses the start. */
   createExecution(req: CreateExecutionRequest): Promise<void>;
   claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]>;

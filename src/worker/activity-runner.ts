@@ -12,6 +12,7 @@ import { decideRetry } from '../common/retry-policy.js';
 import { failurePayload } from '../common/failure-payload.js';
 import type { ExecutionWrite } from '../store/types.js';
 import { deadlineOf, type ActivityState } from './activity-state.js';
+import { RemoteActivities, type RemoteActivityHost } from './remote-activity.js';
 import type { WorkerServices } from './services.js';
 
 /** The final outcome of an activity, handed to its execution to record. */
@@ -41,17 +42,24 @@ export interface ActivityOwner {
 }
 
 /**
- * Runs the attempts of an execution's activities in this worker: waits out back-offs, applies the
+ * Runs the attempts of an execution's activities in this worker, or has a worker of their task
+ * queue run them (activity tasks, see {@link RemoteActivities}): waits out back-offs, applies the
  * retry policy, keeps attempt numbers and heartbeat details durable before they matter.
  */
-export class ActivityRunner {
+export class ActivityRunner implements RemoteActivityHost {
+  /** The owner's side of activity tasks. */
+  readonly remote: RemoteActivities;
+
   constructor(
     private readonly services: WorkerServices,
     private readonly owner: ActivityOwner,
-  ) {}
+  ) {
+    this.remote = new RemoteActivities(services, this);
+  }
 
-  /** Runs the current attempt at its start time. */
+  /** Runs the current attempt at its start time (an activity task: waits for a worker to take it). */
   schedule(state: ActivityState): void {
+    if (state.record.taskQueue !== undefined) return this.remote.waitForStart(state);
     const delayMs = state.record.nextAttemptMs - this.services.clock.nowMs();
     if (delayMs <= 0) this.launch(state);
     else state.cancelTimer = this.services.clock.setTimer(() => this.launch(state), delayMs);
@@ -69,6 +77,7 @@ export class ActivityRunner {
    */
   async recover(state: ActivityState): Promise<void> {
     if (state.dropped) return;
+    if (state.record.taskQueue !== undefined) return this.remote.recover(state);
     const now = this.services.clock.nowMs();
     if (state.record.handedBack) {
       state.record.handedBack = false;
@@ -95,6 +104,13 @@ export class ActivityRunner {
     if (state.dropped || state.cancelRequested) return;
     state.cancelRequested = true;
     const reason = new CancelledFailure('activity cancellation requested');
+    if (state.record.taskQueue !== undefined) {
+      // An activity task is cancelled at once (its attempt, if taken, learns it at its next heartbeat).
+      this.remote.clear(state);
+      state.running = false;
+      this.owner.outcome({ state, eventType: 'ActivityTaskCanceled', failure: reason });
+      return;
+    }
     if (state.running) {
       state.cancel?.(reason);
       return;
@@ -108,6 +124,7 @@ export class ActivityRunner {
   drop(state: ActivityState, reason: string): void {
     state.dropped = true;
     state.cancelTimer?.();
+    this.remote.clear(state);
     state.abort?.(new ApplicationFailure(reason, 'ActivityDropped'));
   }
 
@@ -176,6 +193,35 @@ export class ActivityRunner {
     await this.finishAttempt(state, startMs, outcome);
   }
 
+  async finishRemote(
+    state: ActivityState,
+    startMs: number,
+    result: { ok: true; payload: Payload | undefined } | { ok: false; failure: BatonFailure },
+  ): Promise<void> {
+    if (state.cancelRequested) return;
+    if (result.ok) {
+      this.report(state, startMs, undefined);
+      this.owner.outcome({ state, eventType: 'ActivityTaskCompleted', payload: result.payload });
+      return;
+    }
+    this.report(state, startMs, result.failure);
+    await this.afterFailure(state, result.failure);
+  }
+
+  timedOutBeforeStart(state: ActivityState, failure: TimeoutFailure): void {
+    this.report(state, this.services.clock.nowMs(), failure);
+    this.owner.outcome({ state, eventType: 'ActivityTaskTimedOut', failure, retryState: 'TIMEOUT' });
+  }
+
+  async timedOut(state: ActivityState, startMs: number, failure: TimeoutFailure): Promise<void> {
+    this.report(state, startMs, failure);
+    await this.afterFailure(state, failure);
+  }
+
+  crashed(error: Error): void {
+    this.owner.crashed(error);
+  }
+
   /** Reports an attempt and hands its outcome on: completed, or a failure for the retry policy. */
   private async finishAttempt(state: ActivityState, startMs: number, outcome: AttemptOutcome): Promise<void> {
     let failure: BatonFailure | undefined;
@@ -241,6 +287,8 @@ export class ActivityRunner {
     const record = state.record;
     record.attempt += 1;
     record.nextAttemptMs = now + decision.delayMs;
+    delete record.claimedBy;
+    delete record.claimedAtMs;
     record.lastFailure = failurePayload(
       this.services.converter,
       failure,
@@ -279,6 +327,7 @@ export class ActivityRunner {
   private persist(state: ActivityState): Promise<boolean> {
     const write = this.owner.bareWrite();
     write.upsertActivities = [{ ...state.record }];
+    if (state.consumeInbox.length > 0) write.consumedInbox = state.consumeInbox.splice(0);
     state.persisted = true;
     return this.owner.commit(write);
   }

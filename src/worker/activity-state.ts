@@ -25,6 +25,12 @@ export interface ActivityState {
   /** Whether a heartbeat write is in flight / another is wanted after it. */
   heartbeatWriting: boolean;
   heartbeatDirty: boolean;
+  /** An activity task: cancels the owner's timers of its current attempt (schedule-to-start, timeouts). */
+  cancelRemoteTimers: (() => void) | undefined;
+  /** An activity task: when a worker of its queue started the current attempt (epoch ms). */
+  remoteStartedAtMs: number | undefined;
+  /** Inbox rows about this activity, consumed by the next write that records it. */
+  consumeInbox: number[];
 }
 
 /** A fresh state for an activity whose record is known. */
@@ -47,6 +53,9 @@ export function newActivityState(
     dropped: false,
     heartbeatWriting: false,
     heartbeatDirty: false,
+    cancelRemoteTimers: undefined,
+    remoteStartedAtMs: undefined,
+    consumeInbox: [],
   };
 }
 

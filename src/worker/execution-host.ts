@@ -111,11 +111,21 @@ export class ExecutionHost implements ActivityOwner {
     return !this.gone;
   }
 
-  /** A new inbox message (cancel request); duplicates are ignored. */
+  /** A new inbox message (signal, update, cancel request, activity task news); duplicates are ignored. */
   receive(record: InboxRecord): void {
     if (this.gone || this.seenInbox.has(record.id)) return;
     this.seenInbox.add(record.id);
-    this.post({ kind: 'inbox', record });
+    if (isActivityNews(record)) this.activityNews(record);
+    else this.post({ kind: 'inbox', record });
+  }
+
+  /** News of an activity task goes to its activity; news of one that is gone is only consumed. */
+  private activityNews(record: InboxRecord): void {
+    const state = this.activities.get(Number(record.attrs.seq));
+    if (state !== undefined) return this.runner.remote.message(state, record);
+    const write = this.bareWrite();
+    write.consumedInbox = [record.id];
+    void this.commit(write);
   }
 
   outcome(outcome: ActivityOutcome): void {
@@ -193,7 +203,9 @@ export class ExecutionHost implements ActivityOwner {
     this.gone = true;
     const notStarted: PendingActivityRecord[] = [];
     for (const state of this.activities.values()) {
-      if (!state.running) notStarted.push({ ...state.record, handedBack: true });
+      // An activity task goes on without its owner: its worker reports to the inbox.
+      if (!state.running && state.record.taskQueue === undefined)
+        notStarted.push({ ...state.record, handedBack: true });
     }
     this.dropAll('worker shutting down');
     await this.services.store.release({
@@ -252,7 +264,7 @@ export class ExecutionHost implements ActivityOwner {
     // scheduled before anything of it starts.
     if (failure === undefined && write.close === undefined) {
       failure = await this.deliverAll(
-        inbox.map((record) => ({ kind: 'inbox', record }) as const),
+        inbox.filter((r) => !isActivityNews(r)).map((record) => ({ kind: 'inbox', record }) as const),
         write,
         after,
         [],
@@ -269,6 +281,7 @@ export class ExecutionHost implements ActivityOwner {
     for (const run of after) run();
     for (const state of cancelled) this.runner.requestCancel(state);
     for (const state of recovered) await this.runner.recover(state);
+    for (const record of inbox) if (isActivityNews(record)) this.activityNews(record);
   }
 
   /** Arms the workflow's execution or run timeout, whichever comes first (at once if past). */
@@ -397,6 +410,7 @@ export class ExecutionHost implements ActivityOwner {
     const r = o.state.record;
     this.activities.delete(r.seq);
     if (o.state.persisted) (write.deleteActivities ??= []).push(r.seq);
+    if (o.state.consumeInbox.length > 0) (write.consumedInbox ??= []).push(...o.state.consumeInbox.splice(0));
     const [started, outcome] = this.writer.activityOutcome(o);
     write.events.push(started, outcome);
     return outcome;
@@ -463,4 +477,9 @@ export class ExecutionHost implements ActivityOwner {
       this.services.forget(this.runId);
     }
   }
+}
+
+/** Inbox rows about activity tasks (a worker took an attempt, or reported its end). */
+function isActivityNews(record: InboxRecord): boolean {
+  return record.kind === 'activityStarted' || record.kind === 'activityResult';
 }

@@ -15,6 +15,13 @@ export class Semaphore {
     return new Promise((resolve) => this.waiters.push(() => resolve(this.releaser())));
   }
 
+  /** A slot's release function if one is free now (no waiting), else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.inUse >= this.size || this.waiters.length > 0) return undefined;
+    this.inUse++;
+    return this.releaser();
+  }
+
   /** Resolves when no slot is in use, or after `timeoutMs`. */
   idle(timeoutMs: number): Promise<void> {
     if (this.inUse === 0) return Promise.resolve();

@@ -6,23 +6,38 @@ import type { WorkerServices } from './services.js';
 export class ActivityNotRegisteredError extends BatonError {}
 
 /**
- * Checks that this worker can run an activity type: registered here, and not routed to another
- * task queue.
+ * True when an activity call becomes an activity task, run by a worker polling `taskQueue`: it
+ * names a task queue, and it is not one this worker would run itself (its own queue, with the
+ * activity registered here).
+ */
+export function isActivityTask(
+  services: Pick<WorkerServices, 'activities' | 'taskQueue'>,
+  activityType: string,
+  taskQueue: string | undefined,
+): taskQueue is string {
+  if (taskQueue === undefined) return false;
+  return taskQueue !== services.taskQueue || typeof services.activities[activityType] !== 'function';
+}
+
+/**
+ * Checks that an activity call can be carried out: routed to a task queue (on a store with
+ * activity tasks), or registered on this worker.
  *
  * @returns the error to fail the workflow task with, or undefined.
  */
 export function checkActivityRoute(
-  services: Pick<WorkerServices, 'activities' | 'taskQueue'>,
+  services: Pick<WorkerServices, 'activities' | 'taskQueue' | 'store'>,
   activityType: string,
   taskQueue: string | undefined,
 ): Error | undefined {
-  const registered = Object.keys(services.activities);
-  if (taskQueue !== undefined && taskQueue !== services.taskQueue) {
+  if (isActivityTask(services, activityType, taskQueue)) {
+    if (services.store.activityTasks !== undefined) return undefined;
     return new ActivityNotRegisteredError(
-      `activity '${activityType}' is routed to task queue '${taskQueue}', but activity tasks on other task queues are not supported by this worker yet (it polls '${services.taskQueue}'); register the activity on this worker and drop the taskQueue option`,
+      `activity '${activityType}' is routed to task queue '${taskQueue}', but the store ${services.store.url} has no activity tasks; register the activity on this worker and drop the taskQueue option`,
     );
   }
   if (typeof services.activities[activityType] !== 'function') {
+    const registered = Object.keys(services.activities);
     return new ActivityNotRegisteredError(
       `activity type '${activityType}' is not registered on this worker (task queue '${services.taskQueue}') and no taskQueue routes it elsewhere; registered: ${registered.length ? registered.join(', ') : '(none)'}`,
     );

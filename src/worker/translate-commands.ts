@@ -5,7 +5,7 @@ import type { ActivityRunner } from './activity-runner.js';
 import { newActivityState, type ActivityState } from './activity-state.js';
 import { CLOSE_STATUS, type HistoryWriter } from './history-writer.js';
 import type { WorkerServices } from './services.js';
-import { checkActivityRoute } from './task-policy.js';
+import { checkActivityRoute, isActivityTask } from './task-policy.js';
 import type { TimerKeeper } from './timer-keeper.js';
 import { nextRunAfterFailure } from './workflow-retry.js';
 
@@ -101,7 +101,15 @@ export function translateCommands(
         handedBack: false,
       };
       write.events.push(event);
-      const state = newActivityState(record, c.options, c.payload, false);
+      // An activity task's first attempt is durable with the event, for a worker of its queue to claim.
+      const remote = isActivityTask(t.services, c.activityType, c.options.taskQueue);
+      if (remote) (write.upsertActivities ??= []).push({ ...record, taskQueue: c.options.taskQueue! });
+      const state = newActivityState(
+        remote ? { ...record, taskQueue: c.options.taskQueue! } : record,
+        c.options,
+        c.payload,
+        remote,
+      );
       t.activities.set(c.seq, state);
       scheduled.push(c.seq);
       after.push(() => t.runner.schedule(state));

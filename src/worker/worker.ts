@@ -8,6 +8,7 @@ import { ExecutionHost } from './execution-host.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Semaphore } from './semaphore.js';
 import { answerQueries } from './query-answerer.js';
+import { ActivityTaskPoller } from './activity-task-poller.js';
 import type { WorkerServices } from './services.js';
 
 /** What a worker gets from the engine that made it. */
@@ -43,6 +44,8 @@ export class Worker implements WorkerServices {
   private answering = false;
   private answerAgain = false;
   private stopped: Promise<void> | undefined;
+  /** Runs activity tasks of this worker's task queue (when it has activities and the store has tasks). */
+  private readonly taskPoller: ActivityTaskPoller | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -53,6 +56,15 @@ export class Worker implements WorkerServices {
     this.identity = workerIdentity(`${this.options.identity}-${newId().slice(0, 8)}`);
     for (const w of this.options.workflows) this.workflows.set(w.name, w);
     this.slots = new Semaphore(this.options.maxConcurrentActivities);
+    const tasks = deps.store.activityTasks;
+    if (tasks !== undefined && Object.keys(this.options.activities).length > 0) {
+      this.taskPoller = new ActivityTaskPoller({
+        services: this,
+        tasks,
+        pollIntervalMs: this.options.pollIntervalMs,
+        tryAcquireSlot: () => this.slots.tryAcquire(),
+      });
+    }
   }
 
   get store(): Store {
@@ -115,10 +127,12 @@ export class Worker implements WorkerServices {
     this.state = 'running';
     const unsubscribe = this.store.subscribe((n) => this.onNotice(n));
     const renew = setInterval(() => void this.renew(), this.options.leaseMs / 3);
+    const tasks = this.taskPoller?.run();
     try {
       await this.pollLoop();
     } finally {
       clearInterval(renew);
+      await tasks;
       unsubscribe();
     }
     await this.stopped;
@@ -135,12 +149,14 @@ export class Worker implements WorkerServices {
       this.state = 'stopping';
       this.stopped = this.drain();
       this.poke?.();
+      this.taskPoller?.wake();
     }
     return this.stopped!;
   }
 
   private async drain(): Promise<void> {
     await this.slots.idle(this.options.shutdownGraceMs);
+    this.taskPoller?.abortAll();
     await Promise.all([...this.hosts.values()].map((h) => h.handBack()));
     this.state = 'stopped';
   }
@@ -246,6 +262,9 @@ export class Worker implements WorkerServices {
         if (this.state === 'running') void this.answer();
         return;
       case 'answered':
+        return;
+      case 'activityTask':
+        if (notice.taskQueue === this.taskQueue) this.taskPoller?.wake();
         return;
       case 'closed':
         this.hosts.get(notice.runId)?.closedElsewhere();

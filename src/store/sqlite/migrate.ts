@@ -6,6 +6,7 @@ import { migration003 } from './migrations/003-queries.js';
 import { migration004 } from './migrations/004-updates.js';
 import { migration005 } from './migrations/005-visibility.js';
 import { migration006 } from './migrations/006-topics.js';
+import { migration007 } from './migrations/007-activity-tasks.js';
 
 /** Numbered, append-only migrations of the SQLite schema. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 4, sql: migration004 },
   { version: 5, sql: migration005 },
   { version: 6, sql: migration006 },
+  { version: 7, sql: migration007 },
 ];
 
 /** `PRAGMA application_id` of a Baton database: the bytes 'Batn'. */

@@ -41,6 +41,9 @@ export interface ActivityRow {
   last_failure: Payload | null;
   heartbeat_details: Payload | null;
   handed_back: number;
+  task_queue: string | null;
+  claimed_by: string | null;
+  claimed_at_ms: number | null;
 }
 
 export interface InboxRow {
@@ -98,6 +101,9 @@ export function toActivity(r: ActivityRow): PendingActivityRecord {
     lastFailure: r.last_failure ?? undefined,
     heartbeatDetails: r.heartbeat_details ?? undefined,
     handedBack: r.handed_back === 1,
+    ...(r.task_queue === null ? {} : { taskQueue: r.task_queue }),
+    ...(r.claimed_by === null ? {} : { claimedBy: r.claimed_by }),
+    ...(r.claimed_at_ms === null ? {} : { claimedAtMs: r.claimed_at_ms }),
   };
 }
 
@@ -113,6 +119,7 @@ export function activityParams(runId: string, a: PendingActivityRecord): unknown
     a.lastFailure ?? null,
     a.heartbeatDetails ?? null,
     a.handedBack ? 1 : 0,
+    a.taskQueue ?? null,
   ];
 }
 

@@ -40,6 +40,7 @@ import {
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTopicStore } from './topic-store.js';
+import { SqliteActivityTasks } from './activity-tasks.js';
 
 export type { SqliteStoreOptions } from './open-database.js';
 
@@ -53,6 +54,7 @@ export type { SqliteStoreOptions } from './open-database.js';
 export class SqliteStore implements Store {
   readonly url: string;
   readonly topics: SqliteTopicStore;
+  readonly activityTasks: SqliteActivityTasks;
   private readonly db: Database.Database;
   private readonly st: Statements;
   private readonly committer: GroupCommitter;
@@ -68,6 +70,10 @@ export class SqliteStore implements Store {
     this.st = prepareStatements(this.db);
     this.committer = new GroupCommitter(this.db);
     this.topics = new SqliteTopicStore(this.db, (topic) => this.emit({ kind: 'topic', topic }));
+    this.activityTasks = new SqliteActivityTasks(this.db, (runId, taskQueue) => {
+      this.emit({ kind: 'inbox', runId });
+      this.emit({ kind: 'task', taskQueue });
+    });
   }
 
   createExecution(req: CreateExecutionRequest): Promise<void> {
@@ -121,6 +127,8 @@ export class SqliteStore implements Store {
         if (write.close !== undefined)
           this.emit({ kind: 'closed', runId: write.runId, workflowId: write.workflowId });
         if (write.nextRun !== undefined) this.emit({ kind: 'task', taskQueue: write.nextRun.taskQueue });
+        for (const a of write.upsertActivities ?? [])
+          if (a.taskQueue !== undefined) this.emit({ kind: 'activityTask', taskQueue: a.taskQueue });
       },
     });
   }

@@ -71,11 +71,16 @@ const SQL = {
   clearTaskError: `UPDATE executions SET task_error = NULL, task_attempt = 0 WHERE run_id = ?`,
   closeExecution: `UPDATE executions SET status = ?, close_time_ms = ?, lease_owner = NULL, lease_expires_at_ms = NULL,
          ready_at_ms = NULL, lease_epoch = lease_epoch + 1 WHERE run_id = ?`,
+  // A new attempt (or a new row) is not claimed by anyone yet; heartbeat details written by the
+  // worker of an activity task are kept when the owner's record has none.
   upsertActivity: `INSERT INTO pending_activities (run_id, seq, activity_type, scheduled_event_id, attempt, first_scheduled_ms,
-         next_attempt_ms, last_failure, heartbeat_details, handed_back) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         next_attempt_ms, last_failure, heartbeat_details, handed_back, task_queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, seq) DO UPDATE SET attempt = excluded.attempt, next_attempt_ms = excluded.next_attempt_ms,
-         last_failure = excluded.last_failure, heartbeat_details = excluded.heartbeat_details,
-         handed_back = excluded.handed_back`,
+         last_failure = excluded.last_failure,
+         heartbeat_details = coalesce(excluded.heartbeat_details, pending_activities.heartbeat_details),
+         handed_back = excluded.handed_back,
+         claimed_by = CASE WHEN excluded.attempt = pending_activities.attempt THEN pending_activities.claimed_by END,
+         claimed_at_ms = CASE WHEN excluded.attempt = pending_activities.attempt THEN pending_activities.claimed_at_ms END`,
   deleteActivity: `DELETE FROM pending_activities WHERE run_id = ? AND seq = ?`,
   deleteActivitiesOfRun: `DELETE FROM pending_activities WHERE run_id = ?`,
   deleteInbox: `DELETE FROM inbox WHERE id = ?`,
