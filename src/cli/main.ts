@@ -15,6 +15,7 @@ import { runSequentialDemo, SEQUENTIAL_CALLS, type SequentialCall } from './demo
 import { DEFAULT_SERVER_DELAY_MS, parseServerDelay, runProfessorOakDemo } from './demo-professor-oak.js';
 import { runChoreographyDemo } from './demo-choreography.js';
 import { err, ExitCode } from './output.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 /** The demos of `baton demo NAME`, with what they show. */
 const DEMOS: Record<string, string> = {
@@ -243,6 +244,8 @@ function buildProgram(setExit: (code: number) => void): Command {
         }),
       );
     });
+
+  registerWorkerCommand(program, storeOption(), setExit);
 
   return program;
 }
