@@ -131,6 +131,8 @@ export class Baton {
    * running handlers) and the topic broker, then the client and the store.
    */
   async close(): Promise<void> {
+    // Waits for events (ctx.waitForEvent) end at once, so the workers' attempts end quickly.
+    this.topics.interruptReads();
     await Promise.all([...this.workers].map((w) => w.shutdown()));
     await this.topics.close();
     this.client.close();
@@ -159,6 +161,8 @@ function dataConverterOf(given: DataConverterOptions | DataConverter | undefined
 async function openBroker(store: Store, clock: Clock, options: TopicsOptions): Promise<TopicBroker> {
   const dedupWindowMs = durationMs(options.dedupWindow ?? '2m', 'topics.dedupWindow');
   const pollIntervalMs = durationMs(options.pollInterval ?? '100ms', 'topics.pollInterval');
+  if (pollIntervalMs < 1)
+    throw new ValidationError(`topics.pollInterval: expected at least 1 ms, got ${pollIntervalMs} ms`);
   const broker = options.broker ?? 'store';
   if (broker === 'store') return new StoreBroker(store, { clock, dedupWindowMs, pollIntervalMs });
   if (broker.startsWith('nats://')) {

@@ -71,4 +71,6 @@ export interface TopicEvent<T = unknown> {
   key: string | undefined;
   correlationId: string;
   publishedAt: Date;
+  /** On a dead-letter topic: the original topic, the group that gave up, its attempts and last error. */
+  deadLetter: DeadLetterInfo | undefined;
 }

@@ -8,7 +8,7 @@ import {
   resolveActivityOptions,
   type ActivityOptions,
 } from '../common/activity-options.js';
-import type { Duration } from '../common/duration.js';
+import { durationMs, type Duration } from '../common/duration.js';
 import { ValidationError } from '../common/errors.js';
 import type { RetryPolicy } from '../common/retry-policy.js';
 import { defineWorkflow, type WorkflowDefinition } from '../runtime/definitions.js';
@@ -101,6 +101,18 @@ export interface StepWorkflowDefinition<Input = unknown, Output = StepOutputs> e
   readonly graph: StepGraph;
 }
 
+/** The fields a step may have (anything else, e.g. a misspelt `compensation`, is refused). */
+const STEP_FIELDS: readonly string[] = [
+  'name',
+  'run',
+  'compensate',
+  'retry',
+  'timeout',
+  'dependsOn',
+  'args',
+  'compensateArgs',
+];
+
 /** Default `startToCloseTimeout` of the steps and compensations. */
 export const DEFAULT_STEP_TIMEOUT = '1m';
 
@@ -174,6 +186,19 @@ function compileStep<Input>(
   fail: (message: string) => never,
 ): CompiledStep<Input> {
   const where = `step '${node.name}'`;
+  const unknown = Object.keys(step).filter((k) => !STEP_FIELDS.includes(k));
+  if (unknown.length > 0)
+    fail(
+      `${where}: unknown field ${unknown.map((k) => `'${k}'`).join(', ')}; expected only ${STEP_FIELDS.join(', ')}`,
+    );
+  if (step.timeout !== undefined) {
+    try {
+      if (durationMs(step.timeout, 'timeout') === 0) fail(`${where}: timeout: expected a duration > 0`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      fail(`${where}: ${error.message}`);
+    }
+  }
   for (const field of ['args', 'compensateArgs'] as const)
     if (step[field] !== undefined && typeof step[field] !== 'function')
       fail(`${where}: ${field}: expected a function returning the activity's arguments (an array)`);

@@ -16,6 +16,7 @@ import type { TopicEvent } from '../common/topic-messages.js';
 import {
   publishStep,
   waitForEventStep,
+  type TopicWaits,
   type WaitForEventOptions,
   type WorkflowPublishOptions,
   type WorkflowPublishReceipt,
@@ -56,8 +57,8 @@ export interface ContextHost {
  * deterministic, so a replay of the same history makes the same decisions.
  */
 export class WorkflowContext {
-  /** Per topic, the position of the last event a `waitForEvent` took. */
-  private readonly eventCursors = new Map<string, number>();
+  /** The waits of `waitForEvent`, per topic. */
+  private readonly topicWaits = new Map<string, TopicWaits>();
 
   constructor(private readonly host: ContextHost) {}
 
@@ -223,9 +224,12 @@ export class WorkflowContext {
   }
 
   /**
-   * Publishes an event to a durable topic as a recorded step: exactly once per call, even when the
-   * workflow is replayed or its worker crashes (the event id is deterministic, so a retried publish
-   * is deduplicated). Needs a worker made by `baton.worker()`.
+   * Publishes an event to a durable topic as a recorded step: once per call, even when the
+   * workflow is replayed or its worker crashes (the event id is deterministic, so a publish retried
+   * within the topics' deduplication window, default 2 min, is deduplicated). Needs a worker made
+   * by `baton.worker()`.
+   *
+   * @throws ValidationError at once for a bad topic name, id, key or correlation id.
    *
    * @returns the event id, its position and whether it was a duplicate.
    * @example
@@ -236,9 +240,10 @@ export class WorkflowContext {
   }
 
   /**
-   * Waits for an event of `topic` for which `match` is true, as Inngest's `waitForEvent`. Events
-   * published after this execution started count, even those published before the wait began; two
-   * waits on one topic never take the same event. Each look at the topic is a recorded step.
+   * Waits for an event of `topic` for which `match` is true, as Inngest's `waitForEvent`. Every
+   * event published after this execution started counts, even one published before the wait began
+   * or passed over by an earlier wait; each event goes to one wait only (the oldest it matches).
+   * Each look at the topic is a recorded step (an activity waiting up to 10 s).
    *
    * @returns the event with its id, position and publish time, or undefined at the timeout.
    * @example
@@ -250,7 +255,7 @@ export class WorkflowContext {
     topic: string,
     options: WaitForEventOptions<T> = {},
   ): Promise<TopicEvent<T> | undefined> {
-    return waitForEventStep(this.host, this.eventCursors, topic, options);
+    return waitForEventStep(this.host, this.topicWaits, topic, options);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import type { ActivityOptions } from '../common/activity-options.js';
 import { durationMs, type Duration } from '../common/duration.js';
+import { checkEventString, checkTopicName } from '../common/topic-names.js';
 import type { TopicEvent } from '../common/topic-messages.js';
 import type { ContextHost } from './context.js';
 
@@ -14,8 +15,8 @@ export const PUBLISH_EVENT_ACTIVITY = 'baton.publishEvent';
 /** The activity type that reads a topic for a workflow (a long poll). */
 export const READ_EVENTS_ACTIVITY = 'baton.readEvents';
 
-/** Longest wait of one read (one activity, three history events). */
-const READ_WAIT_MS = 10_000;
+/** Longest wait of one look at a topic (one activity, three history events). */
+export const READ_WAIT_MS = 10_000;
 
 /** Options of `ctx.publish`. */
 export interface WorkflowPublishOptions {
@@ -31,7 +32,11 @@ export interface WorkflowPublishOptions {
 export interface WaitForEventOptions<T> {
   /** The event to wait for: the first one for which `match` is true. @default the first event */
   match?: (event: T, meta: TopicEvent<T>) => boolean;
-  /** Give up after this long (a durable deadline, counted from the wait). @default no limit */
+  /**
+   * Give up after this long: a deadline counted from the wait, in workflow time, kept across
+   * crashes. It is noticed when a look at the topic ends, so at most one look (10 s) late when
+   * another wait on the same topic started a longer look first. @default no limit
+   */
   timeout?: Duration;
 }
 
@@ -44,13 +49,22 @@ export interface WorkflowPublishReceipt {
 
 const PUBLISH_OPTIONS: ActivityOptions = Object.freeze({ startToCloseTimeout: '30s' });
 
-/** Publishes as a recorded step: exactly one event per call, deduplicated by a deterministic id. */
+/**
+ * Publishes as a recorded step: one event per call, deduplicated by a deterministic id when the
+ * step is retried (within the topics' deduplication window).
+ *
+ * @throws ValidationError at once for a bad topic name, id, key or correlation id.
+ */
 export function publishStep(
   host: ContextHost,
   topic: string,
   event: unknown,
   options: WorkflowPublishOptions,
 ): Promise<WorkflowPublishReceipt> {
+  checkTopicName(topic);
+  if (options.id !== undefined) checkEventString(options.id, 'id');
+  if (options.key !== undefined) checkEventString(options.key, 'key');
+  if (options.correlationId !== undefined) checkEventString(options.correlationId, 'correlationId');
   const id = options.id ?? `${host.info.workflowId}/${host.uuid()}`;
   const publishOptions = { ...options, id, correlationId: options.correlationId ?? host.info.workflowId };
   return host.scheduleActivity(
@@ -60,35 +74,104 @@ export function publishStep(
   ) as Promise<WorkflowPublishReceipt>;
 }
 
+interface Waiter {
+  match: ((event: unknown, meta: TopicEvent) => boolean) | undefined;
+  deadlineMs: number | undefined;
+  resolve(event: TopicEvent | undefined): void;
+  reject(error: unknown): void;
+}
+
 /**
- * Waits for an event of `topic` published since the execution started and after the events earlier
- * waits on that topic took (`cursors` holds their positions), for which `match` is true.
+ * The waits of one execution on one topic. One look at the topic at a time serves every wait:
+ * each event read goes to the oldest wait it matches, or is kept for a later wait, so no event
+ * published since the execution started is missed and no two waits take the same one. Driven
+ * only by recorded results and workflow time, so a replay makes the same choices.
+ */
+export class TopicWaits {
+  private cursor = 0;
+  private readonly kept: TopicEvent[] = [];
+  private readonly waiters: Waiter[] = [];
+  private reading = false;
+
+  constructor(
+    private readonly host: ContextHost,
+    private readonly topic: string,
+  ) {}
+
+  /** @throws ValidationError at once for a bad timeout. */
+  wait<T>(options: WaitForEventOptions<T>): Promise<TopicEvent<T> | undefined> {
+    const timeoutMs =
+      options.timeout === undefined ? undefined : durationMs(options.timeout, 'waitForEvent timeout');
+    const match = options.match as Waiter['match'];
+    const i = this.kept.findIndex((e) => match === undefined || match(e.event, e));
+    if (i >= 0) return Promise.resolve(this.kept.splice(i, 1)[0] as TopicEvent<T>);
+    if (timeoutMs !== undefined && timeoutMs <= 0) return Promise.resolve(undefined);
+    const deadlineMs = timeoutMs === undefined ? undefined : this.host.nowMs() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ match, deadlineMs, resolve: resolve as Waiter['resolve'], reject });
+      if (!this.reading) {
+        this.reading = true;
+        void this.look();
+      }
+    });
+  }
+
+  /** Looks at the topic while some wait is open. */
+  private async look(): Promise<void> {
+    const sinceMs = this.host.info.startTime.getTime();
+    try {
+      while (this.waiters.length > 0) {
+        const nowMs = this.host.nowMs();
+        const deadlines = this.waiters.map((w) => w.deadlineMs ?? Infinity);
+        const untilMs = Math.min(nowMs + READ_WAIT_MS, ...deadlines);
+        const events = (await this.host.scheduleActivity(
+          READ_EVENTS_ACTIVITY,
+          [this.topic, this.cursor, sinceMs, untilMs],
+          { startToCloseTimeout: untilMs - nowMs + 30_000 },
+        )) as TopicEvent[];
+        for (const e of events) this.offer(e);
+        this.expire(this.host.nowMs());
+      }
+    } catch (error) {
+      for (const w of this.waiters.splice(0)) w.reject(error);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private offer(e: TopicEvent): void {
+    this.cursor = Math.max(this.cursor, e.seq);
+    const i = this.waiters.findIndex((w) => w.match === undefined || w.match(e.event, e));
+    if (i < 0) this.kept.push(e);
+    else this.waiters.splice(i, 1)[0]!.resolve(e);
+  }
+
+  private expire(nowMs: number): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.deadlineMs !== undefined && w.deadlineMs <= nowMs) {
+        this.waiters.splice(i, 1);
+        w.resolve(undefined);
+      }
+    }
+  }
+}
+
+/**
+ * Waits for an event of `topic` published since the execution started, for which `match` is true
+ * (see {@link TopicWaits}); `waits` holds the execution's waits per topic.
  *
  * @returns the event, or undefined once the timeout has passed.
+ * @throws ValidationError at once for a bad topic name or timeout.
  */
-export async function waitForEventStep<T>(
+export function waitForEventStep<T>(
   host: ContextHost,
-  cursors: Map<string, number>,
+  waits: Map<string, TopicWaits>,
   topic: string,
   options: WaitForEventOptions<T>,
 ): Promise<TopicEvent<T> | undefined> {
-  const deadlineMs =
-    options.timeout === undefined
-      ? undefined
-      : host.nowMs() + durationMs(options.timeout, 'waitForEvent timeout');
-  const sinceMs = host.info.startTime.getTime();
-  for (;;) {
-    const leftMs = deadlineMs === undefined ? READ_WAIT_MS : deadlineMs - host.nowMs();
-    if (leftMs <= 0) return undefined;
-    const waitMs = Math.min(leftMs, READ_WAIT_MS);
-    const events = (await host.scheduleActivity(
-      READ_EVENTS_ACTIVITY,
-      [topic, cursors.get(topic) ?? 0, sinceMs, waitMs],
-      { startToCloseTimeout: waitMs + 30_000 },
-    )) as TopicEvent<T>[];
-    for (const e of events) {
-      cursors.set(topic, e.seq);
-      if (options.match === undefined || options.match(e.event, e)) return e;
-    }
-  }
+  checkTopicName(topic);
+  let onTopic = waits.get(topic);
+  if (onTopic === undefined) waits.set(topic, (onTopic = new TopicWaits(host, topic)));
+  return onTopic.wait(options);
 }

@@ -24,7 +24,8 @@ export interface TopicStore {
   registerGroup(topic: string, group: string, nowMs: number): Promise<void>;
   /**
    * Leases up to `max` due deliveries of a group, oldest first, each with its attempt counted. A
-   * keyed delivery is due only when no earlier delivery of the same key is left in the group.
+   * keyed delivery is due only when no earlier delivery of the same key is left in the group and
+   * none of that key is leased (a redriven event never runs beside a later one of its key).
    */
   claimDeliveries(req: {
     topic: string;

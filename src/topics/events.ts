@@ -47,6 +47,8 @@ export interface EventInfo {
   publishedAt: Date;
   /** On a dead-letter topic: the original topic, the group that gave up, its attempts and last error. */
   deadLetter: DeadLetterInfo | undefined;
+  /** Fires when the handler should stop: its `handlerTimeout` passed, or its subscription closed. */
+  signal: AbortSignal;
 }
 
 /** A handler of a consumer group: resolves when the event is handled; throws to have it retried. */
@@ -73,6 +75,16 @@ export interface SubscribeOptions<T> {
    * @default '30s'
    */
   leaseTimeout?: Duration;
+  /**
+   * A handler running longer fails its attempt (retried under `retry`); `info.signal` fires.
+   * @default unlimited
+   */
+  handlerTimeout?: Duration;
+  /**
+   * How long `close()` waits for running handlers; then their signals fire and their events go to
+   * another member once their lease runs out. @default '10s'
+   */
+  closeGraceTime?: Duration;
 }
 
 /** A running member of a consumer group. */

@@ -17,6 +17,10 @@ export interface ResolvedSubscription {
   deadLetterTopic: string | undefined;
   leaseMs: number;
   consumerId: string;
+  /** A handler running longer fails its attempt (its signal fires). */
+  handlerTimeoutMs: number | undefined;
+  /** How long close() waits for running handlers before leaving their events to their lease. */
+  closeGraceMs: number;
 }
 
 /** What a subscription needs from its `Topics`. */
@@ -33,7 +37,13 @@ const FETCH_WAIT_MS = 1000;
 const ERROR_PAUSE_MS = 500;
 
 function deliveryError(err: unknown): DeliveryError {
-  return { type: failureType(err), message: err instanceof Error ? err.message : String(err) };
+  let message: string;
+  try {
+    message = err instanceof Error ? err.message : String(err);
+  } catch {
+    message = Object.prototype.toString.call(err);
+  }
+  return { type: failureType(err), message };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -50,6 +60,8 @@ export class SubscriptionRunner implements Subscription {
   private consumer: GroupConsumer | undefined;
   private closed = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Abandons each running handler (its signal fires, its lease is no longer extended). */
+  private readonly stops = new Set<() => void>();
 
   constructor(
     private readonly services: SubscriptionServices,
@@ -79,7 +91,12 @@ export class SubscriptionRunner implements Subscription {
     this.closed = true;
     await this.ready.catch(() => undefined);
     await this.consumer?.close();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeGraceMs)));
+    await Promise.race([this.running, grace]);
+    clearTimeout(timer);
+    // Handlers still running are told to stop; their events go to another member after the lease.
+    for (const stop of this.stops) stop();
   }
 
   private async loop(): Promise<void> {
@@ -109,9 +126,22 @@ export class SubscriptionRunner implements Subscription {
 
   /** Runs the handler on one delivery and settles it; never rejects. */
   private async handle(consumer: GroupConsumer, d: Delivery): Promise<void> {
-    const { handler, leaseMs } = this.options;
+    const { retry, leaseMs } = this.options;
+    if (retry.maximumAttempts !== 0 && d.attempt > retry.maximumAttempts) {
+      // Earlier attempts were lost with their consumer (their lease ran out) and used up the policy.
+      const lost = new Error(`attempt ${d.attempt - 1} was lost with its consumer (its lease ran out)`);
+      return this.settleFailure(consumer, d, Object.assign(lost, { name: 'AttemptLost' }));
+    }
+    const abort = new AbortController();
+    let abandoned = false;
+    const stop = (): void => {
+      abandoned = true;
+      abort.abort(new Error('the subscription was closed'));
+    };
+    this.stops.add(stop);
     const keepLease = setInterval(
       () => {
+        if (abandoned) return;
         consumer.extendLease(d).catch((error: unknown) => {
           this.services.logger.warn(`topic ${d.topic}: could not extend a lease`, { error, id: d.id });
         });
@@ -119,23 +149,49 @@ export class SubscriptionRunner implements Subscription {
       Math.max(10, Math.floor(leaseMs / 3)),
     );
     try {
-      let event: unknown;
-      try {
-        event = this.services.converter.fromPayload(d.data);
-      } catch (error) {
-        throw ApplicationFailure.nonRetryable(
-          `the event could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
-          'EventDecodeError',
-        );
-      }
-      await withCorrelationId(d.correlationId, () => handler(event, this.info(d)));
+      await this.runHandler(d, abort);
       clearInterval(keepLease);
-      await consumer.ack(d);
+      if (!abandoned) await consumer.ack(d);
     } catch (error) {
       clearInterval(keepLease);
-      await this.settleFailure(consumer, d, error);
+      if (!abandoned) await this.settleFailure(consumer, d, error);
     } finally {
       clearInterval(keepLease);
+      this.stops.delete(stop);
+    }
+  }
+
+  /** Decodes the event and runs the handler, within its timeout. */
+  private async runHandler(d: Delivery, abort: AbortController): Promise<void> {
+    let event: unknown;
+    try {
+      event = this.services.converter.fromPayload(d.data);
+    } catch (error) {
+      throw ApplicationFailure.nonRetryable(
+        `the event could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
+        'EventDecodeError',
+      );
+    }
+    const { handler, handlerTimeoutMs } = this.options;
+    const run = withCorrelationId(d.correlationId, () => handler(event, this.info(d, abort.signal)));
+    if (handlerTimeoutMs === undefined) return run;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const failure = Object.assign(
+          new Error(`the handler ran over its timeout of ${handlerTimeoutMs} ms`),
+          {
+            name: 'HandlerTimeout',
+          },
+        );
+        abort.abort(failure);
+        reject(failure);
+      }, handlerTimeoutMs);
+    });
+    try {
+      await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -162,8 +218,9 @@ export class SubscriptionRunner implements Subscription {
     }
   }
 
-  private info(d: Delivery): EventInfo {
+  private info(d: Delivery, signal: AbortSignal): EventInfo {
     return {
+      signal,
       id: d.id,
       topic: d.topic,
       group: d.group,

@@ -11,7 +11,7 @@ import type { TopicBroker, TopicMessage } from './broker.js';
 import { currentCorrelationId } from './correlation.js';
 import type { EventInfo, PublishOptions, PublishReceipt, SubscribeOptions, Subscription } from './events.js';
 import type { TopicEvent } from '../common/topic-messages.js';
-import { checkEventString, checkGroupName, checkTopicName } from './names.js';
+import { checkEventString, checkGroupName, checkTopicName } from '../common/topic-names.js';
 import { SubscriptionRunner } from './subscription.js';
 
 /** What {@link Topics} is made of (the engine wires it). */
@@ -57,7 +57,11 @@ export interface OnEventOptions<W> {
  */
 export class Topics {
   private readonly subscriptions = new Set<Subscription>();
+  /** Set once close() began: no new subscription. */
+  private closing = false;
+  /** Set once the subscriptions are closed: nothing more is accepted. */
   private closed = false;
+  private readonly reads = new AbortController();
 
   constructor(private readonly deps: TopicsDeps) {}
 
@@ -111,7 +115,7 @@ export class Topics {
       throw new ValidationError(`deadLetterTopic: expected a topic other than '${topic}' itself`);
     const leaseMs = durationMs(options.leaseTimeout ?? '30s', 'leaseTimeout');
     if (leaseMs < 100) throw new ValidationError(`leaseTimeout: expected at least 100 ms, got ${leaseMs} ms`);
-    this.checkOpen();
+    if (this.closing) throw new ValidationError('topics are closed (the Baton was closed)');
     const sub = new SubscriptionRunner(this.deps, {
       topic,
       group,
@@ -121,6 +125,11 @@ export class Topics {
       deadLetterTopic,
       leaseMs,
       consumerId: workerIdentity(`${group}`),
+      handlerTimeoutMs:
+        options.handlerTimeout === undefined
+          ? undefined
+          : durationMs(options.handlerTimeout, 'handlerTimeout'),
+      closeGraceMs: durationMs(options.closeGraceTime ?? '10s', 'closeGraceTime'),
     });
     this.subscriptions.add(sub);
     return {
@@ -149,25 +158,50 @@ export class Topics {
 
   /**
    * Reads events of `topic` in order, without a consumer group: those after position `afterSeq`
-   * published at or after `since`, at most `limit` (default 100), waiting up to `wait` (default 0)
-   * for the first, or until `signal` fires.
+   * published at or after `since`, at most `limit` (1 to 1,000, default 100) and, when `maxBytes`
+   * is given, no more encoded bytes than that (always at least one event); waits up to `wait`
+   * (default 0) for the first, or until `signal` fires.
+   *
+   * @throws ValidationError for a bad topic name, limit or wait.
    */
   async read<T = unknown>(
     topic: string,
-    options: { afterSeq?: number; since?: Date; limit?: number; wait?: Duration; signal?: AbortSignal } = {},
+    options: {
+      afterSeq?: number;
+      since?: Date;
+      limit?: number;
+      maxBytes?: number;
+      wait?: Duration;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<TopicEvent<T>[]> {
     checkTopicName(topic);
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new ValidationError(`limit: expected an integer from 1 to 1000, got ${String(options.limit)}`);
     this.checkOpen();
     const waitMs = durationMs(options.wait ?? 0, 'wait');
+    const signal =
+      options.signal === undefined ? this.reads.signal : AbortSignal.any([this.reads.signal, options.signal]);
     const messages = await this.deps.broker.read(
       topic,
       options.afterSeq ?? 0,
       options.since?.getTime() ?? 0,
-      options.limit ?? 100,
+      limit,
       waitMs,
-      options.signal,
+      signal,
     );
-    return messages.map((m) => this.decoded<T>(m));
+    return withinBytes(messages, options.maxBytes).map((m) => this.decoded<T>(m));
+  }
+
+  /** The data converter's payload limit, in bytes. */
+  get payloadLimitBytes(): number {
+    return this.deps.converter.payloadLimitBytes;
+  }
+
+  /** Ends every waiting read at once (with what it has): the engine calls it before its workers stop. */
+  interruptReads(): void {
+    this.reads.abort();
   }
 
   /**
@@ -209,12 +243,17 @@ export class Topics {
     return this.subscribe(topic, subscribe);
   }
 
-  /** Closes every subscription (waiting for running handlers), then the broker. */
+  /**
+   * Closes every subscription (waiting for running handlers, which may still publish), then the
+   * broker.
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closing) return;
+    this.closing = true;
+    this.reads.abort();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.subscriptions.clear();
+    this.closed = true;
     await this.deps.broker.close();
   }
 
@@ -227,10 +266,22 @@ export class Topics {
       key: m.key,
       correlationId: m.correlationId,
       publishedAt: new Date(m.publishedAtMs),
+      deadLetter: m.deadLetter,
     };
   }
 
   private checkOpen(): void {
     if (this.closed) throw new ValidationError('topics are closed (the Baton was closed)');
   }
+}
+
+/** The first messages whose data add up to at most `maxBytes` (at least one). */
+function withinBytes(messages: TopicMessage[], maxBytes: number | undefined): TopicMessage[] {
+  if (maxBytes === undefined) return messages;
+  let total = 0;
+  for (let i = 0; i < messages.length; i++) {
+    total += messages[i]!.data.length;
+    if (total > maxBytes) return messages.slice(0, Math.max(1, i));
+  }
+  return messages;
 }

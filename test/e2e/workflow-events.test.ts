@@ -32,6 +32,24 @@ const patient = defineWorkflow('WaitWithTimeout', async (ctx) => {
   return { event: event ?? null, waitedMs: ctx.now() - started };
 });
 
+const pair = defineWorkflow('WaitTwiceAtOnce', async (ctx) => {
+  const [a, b] = await Promise.all([
+    ctx.waitForEvent<number>('numbers', { timeout: '5s' }),
+    ctx.waitForEvent<number>('numbers', { timeout: '5s' }),
+  ]);
+  return [a?.event, b?.event];
+});
+
+const last = defineWorkflow('WaitForLast', async (ctx) => {
+  await ctx.sleep(300);
+  const found = await ctx.waitForEvent<{ last: boolean }>('big', { match: (e) => e.last, timeout: '10s' });
+  return found?.id;
+});
+
+const badTopic = defineWorkflow('BadTopic', async (ctx) => {
+  await ctx.publish('bad topic!', 1);
+});
+
 const greet = defineWorkflow(
   'GreetEncounter',
   async (_ctx, e: Encounter) => `${e.trainer} meets ${e.pokemon}`,
@@ -61,11 +79,14 @@ describe('topics from workflows', () => {
     expect(publishes).toHaveLength(1);
   });
 
-  test('waitForEvent sees an event published after the start but before the wait, and two waits never take the same event', async () => {
+  test('waitForEvent sees an event published after the start but before the wait; an event a wait passed over goes to the next wait', async () => {
     const env = await openTestEnv();
     env.worker({ taskQueue: 'q', workflows: [waiter] });
     const handle = await env.baton.client.start(waiter, { taskQueue: 'q', args: [400] });
-    await env.baton.topics.publish('pokemon.encountered', { trainer: 'Régis', pokemon: 'Pikachu' });
+    const regis = await env.baton.topics.publish('pokemon.encountered', {
+      trainer: 'Régis',
+      pokemon: 'Pikachu',
+    });
     const sacha = await env.baton.topics.publish('pokemon.encountered', {
       trainer: 'Sacha',
       pokemon: 'Mewtwo',
@@ -74,7 +95,8 @@ describe('topics from workflows', () => {
     expect(before.status).toBe('RUNNING');
     const [first, second] = await handle.result();
     expect(first).toMatchObject({ id: sacha.id, event: { trainer: 'Sacha', pokemon: 'Mewtwo' } });
-    expect(second).toBeUndefined();
+    // The event the first wait passed over is kept for the next one.
+    expect(second).toMatchObject({ id: regis.id, event: { trainer: 'Régis', pokemon: 'Pikachu' } });
   });
 
   test('waitForEvent does not see events published before the execution started', async () => {
@@ -120,5 +142,37 @@ describe('topics from workflows', () => {
     });
     expect(listed.map((e) => e.workflowId).sort()).toEqual(['greet-Mewtwo', 'greet-Pikachu']);
     expect(await env.baton.client.getHandle('greet-Mewtwo').result()).toBe('Sacha meets Mewtwo');
+  });
+
+  test('two waits at once take two different events', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'q', workflows: [pair] });
+    const handle = await env.baton.client.start(pair, { taskQueue: 'q' });
+    await env.baton.topics.publish('numbers', 1);
+    await env.baton.topics.publish('numbers', 2);
+    expect((await handle.result()).sort()).toEqual([1, 2]);
+  });
+
+  test('waitForEvent reads a topic of large events in looks that fit the payload limit', async () => {
+    const env = await openTestEnv({ dataConverter: { payloadLimitBytes: 64 * 1024 } });
+    env.worker({ taskQueue: 'q', workflows: [last] });
+    const handle = await env.baton.client.start(last, { taskQueue: 'q' });
+    const filler = 'x'.repeat(5_000);
+    for (let i = 0; i < 30; i++) await env.baton.topics.publish('big', { last: false, filler });
+    const wanted = await env.baton.topics.publish('big', { last: true });
+    expect(await handle.result()).toBe(wanted.id);
+  });
+
+  test('ctx.publish to a bad topic name fails the workflow task at once (a bug), naming the field', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'q', workflows: [badTopic] });
+    const handle = await env.baton.client.start(badTopic, { taskQueue: 'q' });
+    const described = await eventually(async () => {
+      const d = await handle.describe();
+      return d.workflowTaskFailure === undefined ? undefined : d;
+    });
+    expect(described.status).toBe('RUNNING');
+    expect(described.workflowTaskFailure?.message).toMatch(/topic: expected a topic name/);
+    expect(described.pendingActivities).toEqual([]);
   });
 });

@@ -194,8 +194,12 @@ describe('validation at define time', () => {
         [step('A', { retry: { maximumAttempts: -1 } })],
         "step 'A': retry.maximumAttempts: expected an integer ≥ 0",
       ],
-      [[step('A', { timeout: 'soon' })], "step 'A': startToCloseTimeout: expected a duration"],
-      [[step('A', { timeout: 0 })], "step 'A': startToCloseTimeout: expected a duration > 0"],
+      [[step('A', { timeout: 'soon' })], "step 'A': timeout: expected a duration"],
+      [[step('A', { timeout: 0 })], "step 'A': timeout: expected a duration > 0"],
+      [
+        [step('A', { compensation: 'cure' } as unknown as Partial<StepDefinition>)],
+        "step 'A': unknown field 'compensation'; expected only name, run, compensate",
+      ],
     ];
     for (const [steps, expected] of cases)
       expect(refusal({ name: 'Bad', steps }).message, JSON.stringify(steps)).toContain(expected);

@@ -32,7 +32,8 @@ SELECT d.seq AS seq FROM topic_deliveries d
    AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= @now)
    AND (d.msg_key IS NULL OR NOT EXISTS (
          SELECT 1 FROM topic_deliveries e
-          WHERE e.topic = d.topic AND e.grp = d.grp AND e.msg_key = d.msg_key AND e.seq < d.seq))
+          WHERE e.topic = d.topic AND e.grp = d.grp AND e.msg_key = d.msg_key
+            AND (e.seq < d.seq OR e.lease_until_ms > @now)))
  ORDER BY d.seq LIMIT @max`;
 
 function prepare(db: Database.Database) {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../common/errors.js';
+import { ValidationError } from './errors.js';
 
 const TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const GROUP = /^[A-Za-z0-9_-]+$/;
