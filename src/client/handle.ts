@@ -25,6 +25,10 @@ export interface PendingActivityDescription {
   /** The failure of the previous attempt. */
   lastFailure: Error | undefined;
   lastHeartbeatDetails: unknown;
+  /** An activity task: the task queue whose workers run it. */
+  taskQueue?: string;
+  /** An activity task: the identity of the worker running the current attempt, once one took it. */
+  worker?: string;
 }
 
 /** What `describe()` returns, as Temporal's `WorkflowExecutionDescription`. */
@@ -148,6 +152,8 @@ export class WorkflowHandle<R = unknown> {
         nextAttemptTime: new Date(a.nextAttemptMs),
         lastFailure: decode(a.lastFailure) as Error | undefined,
         lastHeartbeatDetails: decode(a.heartbeatDetails),
+        ...(a.taskQueue === undefined ? {} : { taskQueue: a.taskQueue }),
+        ...(a.claimedBy === undefined ? {} : { worker: a.claimedBy }),
       })),
       workflowTaskFailure:
         r.taskError === undefined ? undefined : { attempt: r.taskAttempt, message: r.taskError },

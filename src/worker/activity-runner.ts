@@ -148,6 +148,7 @@ export class ActivityRunner implements RemoteActivityHost {
       return this.afterFailure(state, failure);
     }
     const release = await this.services.acquireActivitySlot();
+    await this.services.activityStartPermit();
     let outcome: AttemptOutcome;
     const startMs = clock.nowMs();
     try {

@@ -29,6 +29,8 @@ export interface ActivityState {
   cancelRemoteTimers: (() => void) | undefined;
   /** An activity task: when a worker of its queue started the current attempt (epoch ms). */
   remoteStartedAtMs: number | undefined;
+  /** An activity task: the identity of the worker that took the current attempt. */
+  remoteWorker: string | undefined;
   /** Inbox rows about this activity, consumed by the next write that records it. */
   consumeInbox: number[];
 }
@@ -55,6 +57,7 @@ export function newActivityState(
     heartbeatDirty: false,
     cancelRemoteTimers: undefined,
     remoteStartedAtMs: undefined,
+    remoteWorker: undefined,
     consumeInbox: [],
   };
 }

@@ -120,6 +120,7 @@ export class ActivityTaskPoller {
     const { converter, clock } = services;
     const key = `${task.runId}/${task.seq}`;
     let outcome: AttemptOutcome;
+    await services.activityStartPermit();
     try {
       const args = converter.fromPayload<unknown[]>(task.args);
       const last =

@@ -49,7 +49,13 @@ export class HistoryWriter {
     const r = o.state.record;
     const started = this.event(
       'ActivityTaskStarted',
-      { seq: r.seq, scheduledEventId: r.scheduledEventId, attempt: r.attempt, identity: this.identity },
+      {
+        seq: r.seq,
+        scheduledEventId: r.scheduledEventId,
+        attempt: r.attempt,
+        // The worker that ran the attempt: this one, or the one that took the activity task.
+        identity: o.state.remoteWorker ?? this.identity,
+      },
       r.lastFailure,
     );
     const ids = { seq: r.seq, scheduledEventId: r.scheduledEventId, startedEventId: started.eventId };

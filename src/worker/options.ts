@@ -15,6 +15,11 @@ export interface WorkerOptions {
   activities?: object;
   /** Activity attempts running at once. @default 100 */
   maxConcurrentActivities?: number;
+  /**
+   * Activity attempts this worker starts per second at most, its own and activity tasks alike
+   * (spaced evenly), as Temporal's `maxActivitiesPerSecond`. @default unlimited
+   */
+  maxActivitiesPerSecond?: number;
   /** Executions held in memory at once (claimed and working). @default 1000 */
   maxConcurrentWorkflows?: number;
   /** Length of an execution lease; renewed every third of it while held. @default '30s' */
@@ -37,6 +42,7 @@ export interface ResolvedWorkerOptions {
   readonly workflows: readonly WorkflowDefinition[];
   readonly activities: ActivityInterface;
   readonly maxConcurrentActivities: number;
+  readonly maxActivitiesPerSecond: number | undefined;
   readonly maxConcurrentWorkflows: number;
   readonly leaseMs: number;
   readonly pollIntervalMs: number;
@@ -75,6 +81,12 @@ export function resolveWorkerOptions(o: WorkerOptions): ResolvedWorkerOptions {
   for (const [name, fn] of Object.entries(activities)) {
     if (typeof fn !== 'function') throw new ValidationError(`activities.${name}: expected an async function`);
   }
+  const perSecond = o.maxActivitiesPerSecond;
+  if (
+    perSecond !== undefined &&
+    !(typeof perSecond === 'number' && Number.isFinite(perSecond) && perSecond > 0)
+  )
+    throw new ValidationError(`maxActivitiesPerSecond: expected a number > 0, got ${String(perSecond)}`);
   const leaseMs = durationMs(o.leaseTimeout ?? '30s', 'leaseTimeout');
   if (leaseMs < 30) throw new ValidationError('leaseTimeout: expected at least 30 ms');
   return Object.freeze({
@@ -82,6 +94,7 @@ export function resolveWorkerOptions(o: WorkerOptions): ResolvedWorkerOptions {
     workflows,
     activities,
     maxConcurrentActivities: positiveInt(o.maxConcurrentActivities, 100, 'maxConcurrentActivities'),
+    maxActivitiesPerSecond: perSecond,
     maxConcurrentWorkflows: positiveInt(o.maxConcurrentWorkflows, 1000, 'maxConcurrentWorkflows'),
     leaseMs,
     pollIntervalMs: Math.max(1, durationMs(o.pollInterval ?? 100, 'pollInterval')),

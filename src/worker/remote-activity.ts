@@ -40,6 +40,7 @@ export class RemoteActivities {
   waitForStart(state: ActivityState): void {
     this.clear(state);
     state.remoteStartedAtMs = undefined;
+    state.remoteWorker = undefined;
     const { record, options } = state;
     const candidates: number[] = [];
     if (options.scheduleToStartTimeoutMs !== undefined)
@@ -62,10 +63,11 @@ export class RemoteActivities {
     }, atMs - this.services.clock.nowMs());
   }
 
-  /** A worker took the current attempt at `startedAtMs`: time it out if it does not report. */
-  started(state: ActivityState, startedAtMs: number): void {
+  /** Worker `workerId` took the current attempt at `startedAtMs`: time it out if it does not report. */
+  started(state: ActivityState, startedAtMs: number, workerId: string | undefined): void {
     this.clear(state);
     state.remoteStartedAtMs = startedAtMs;
+    state.remoteWorker = workerId;
     state.running = true;
     const { options, record } = state;
     const candidates: [number, 'START_TO_CLOSE' | 'SCHEDULE_TO_CLOSE'][] = [];
@@ -102,9 +104,11 @@ export class RemoteActivities {
     const attempt = Number(record.attrs.attempt);
     if (state.dropped || attempt !== state.record.attempt) return;
     if (record.kind === 'activityStarted') {
-      if (state.remoteStartedAtMs === undefined) this.started(state, Number(record.attrs.startedAtMs));
+      if (state.remoteStartedAtMs === undefined)
+        this.started(state, Number(record.attrs.startedAtMs), workerOf(record));
       return;
     }
+    state.remoteWorker = workerOf(record);
     const startMs = state.remoteStartedAtMs ?? record.acceptedAtMs;
     this.clear(state);
     state.running = false;
@@ -119,7 +123,7 @@ export class RemoteActivities {
   /** After a restart: an attempt already taken is timed from its claim, otherwise from now. */
   recover(state: ActivityState): void {
     const { claimedBy, claimedAtMs } = state.record;
-    if (claimedBy !== undefined && claimedAtMs !== undefined) this.started(state, claimedAtMs);
+    if (claimedBy !== undefined && claimedAtMs !== undefined) this.started(state, claimedAtMs, claimedBy);
     else this.waitForStart(state);
   }
 
@@ -142,6 +146,10 @@ export class RemoteActivities {
       });
     }
   }
+}
+
+function workerOf(record: InboxRecord): string | undefined {
+  return typeof record.attrs.workerId === 'string' ? record.attrs.workerId : undefined;
 }
 
 function asError(err: unknown): Error {

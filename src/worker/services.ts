@@ -58,6 +58,8 @@ export interface WorkerServices {
   workflowTypes(): string[];
   /** Waits for a free activity slot (maxConcurrentActivities); returns its release. */
   acquireActivitySlot(): Promise<() => void>;
+  /** Waits until another attempt may start (maxActivitiesPerSecond). */
+  activityStartPermit(): Promise<void>;
   /** The execution left this worker (closed, lost, blocked or handed back). */
   forget(runId: string): void;
 }

@@ -9,6 +9,7 @@ import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } 
 import { Semaphore } from './semaphore.js';
 import { answerQueries } from './query-answerer.js';
 import { ActivityTaskPoller } from './activity-task-poller.js';
+import { RateLimiter } from './rate-limiter.js';
 import type { WorkerServices } from './services.js';
 
 /** What a worker gets from the engine that made it. */
@@ -46,6 +47,7 @@ export class Worker implements WorkerServices {
   private stopped: Promise<void> | undefined;
   /** Runs activity tasks of this worker's task queue (when it has activities and the store has tasks). */
   private readonly taskPoller: ActivityTaskPoller | undefined;
+  private readonly startRate: RateLimiter | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -56,6 +58,8 @@ export class Worker implements WorkerServices {
     this.identity = workerIdentity(`${this.options.identity}-${newId().slice(0, 8)}`);
     for (const w of this.options.workflows) this.workflows.set(w.name, w);
     this.slots = new Semaphore(this.options.maxConcurrentActivities);
+    const perSecond = this.options.maxActivitiesPerSecond;
+    this.startRate = perSecond === undefined ? undefined : new RateLimiter(perSecond, deps.clock);
     const tasks = deps.store.activityTasks;
     if (tasks !== undefined && Object.keys(this.options.activities).length > 0) {
       this.taskPoller = new ActivityTaskPoller({
@@ -99,6 +103,10 @@ export class Worker implements WorkerServices {
 
   acquireActivitySlot(): Promise<() => void> {
     return this.slots.acquire();
+  }
+
+  activityStartPermit(): Promise<void> {
+    return this.startRate?.take() ?? Promise.resolve();
   }
 
   forget(runId: string): void {

@@ -36,12 +36,40 @@ const nobody = defineWorkflow('Nobody', async (ctx) => {
   return act.paralyze('Mewtwo');
 });
 
+const fanOut = defineWorkflow('FanOut', async (ctx, n: number) => {
+  const status = ctx.activities<{ stamp: () => Promise<number> }>({
+    taskQueue: 'status',
+    startToCloseTimeout: '5s',
+  });
+  return Promise.all(Array.from({ length: n }, () => status.stamp()));
+});
+
 describe('activity tasks: activities routed to a task queue', () => {
+  test('maxActivitiesPerSecond spaces the attempts a worker starts', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'capture', workflows: [fanOut] });
+    env.worker({
+      taskQueue: 'status',
+      maxActivitiesPerSecond: 20,
+      activities: { stamp: async () => performance.now() },
+    });
+    const stamps = (await env.baton.client.execute(fanOut, { taskQueue: 'capture', args: [6] })).sort(
+      (a, b) => a - b,
+    );
+    const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
+    expect(stamps.at(-1)! - stamps[0]!).toBeGreaterThanOrEqual(245);
+  });
+
   test('run on a worker polling that queue; retries stay with the owner', async () => {
     calls.length = 0;
     const env = await openTestEnv();
     env.worker({ taskQueue: 'capture', workflows: [routed] });
-    env.worker({ taskQueue: 'status', activities: serviceActivities('status-worker') });
+    env.worker({
+      taskQueue: 'status',
+      identity: 'status-worker',
+      activities: serviceActivities('status-worker'),
+    });
     const handle = await env.baton.client.start(routed, { taskQueue: 'capture', args: ['Mewtwo'] });
     expect(await handle.result()).toEqual([
       'Mewtwo is paralyzed by status-worker',
@@ -53,6 +81,8 @@ describe('activity tasks: activities routed to a task queue', () => {
     expect(completed).toHaveLength(2);
     const started = events.filter((e) => e.eventType === 'ActivityTaskStarted');
     expect(started.map((e) => e.attrs.attempt)).toEqual([1, 3]);
+    // The identity recorded is the worker that ran the attempt, not the workflow's.
+    expect(started.every((e) => String(e.attrs.identity).includes('/status-worker-'))).toBe(true);
   });
 
   test('no worker polls the queue: SCHEDULE_TO_START at the scheduleToClose deadline', async () => {
