@@ -11,8 +11,7 @@ import { blockTask, checkActivityRoute } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
 import { HistoryWriter } from './history-writer.js';
 import { translateCommands, type TurnContext } from './translate-commands.js';
-import { failurePayload } from '../common/failure-payload.js';
-import { ApplicationFailure } from '../common/failures.js';
+import { recordInbox } from './inbox-events.js';
 
 type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
@@ -374,7 +373,11 @@ export class ExecutionHost implements ActivityOwner {
       case 'activity':
         return this.recordOutcome(mail.outcome, write);
       case 'inbox':
-        return this.recordInbox(mail.record, write);
+        return recordInbox(
+          { writer: this.writer, run: this.run, converter: this.services.converter },
+          mail.record,
+          write,
+        );
       case 'deadline': {
         // The workflow's time is up: it closes TIMED_OUT without running its code again.
         const event = this.writer.event('WorkflowExecutionTimedOut', { timeoutType: mail.timeoutType });
@@ -414,52 +417,6 @@ export class ExecutionHost implements ActivityOwner {
     const [started, outcome] = this.writer.activityOutcome(o);
     write.events.push(started, outcome);
     return outcome;
-  }
-
-  private recordInbox(record: InboxRecord, write: ExecutionWrite): HistoryEvent | undefined {
-    (write.consumedInbox ??= []).push(record.id);
-    if (record.kind === 'update') return this.recordUpdate(record, write);
-    if (record.kind === 'signal') {
-      const signalName = typeof record.attrs.signalName === 'string' ? record.attrs.signalName : '';
-      const event = this.writer.event('WorkflowExecutionSignaled', { signalName }, record.payload);
-      write.events.push(event);
-      return event;
-    }
-    // The workflow decides what stops: its cancellation scopes turn into cancel commands.
-    const reason = typeof record.attrs.reason === 'string' ? record.attrs.reason : 'cancelled';
-    const event = this.writer.event('WorkflowExecutionCancelRequested', { reason });
-    write.events.push(event);
-    return event;
-  }
-
-  /**
-   * An update from the inbox: its validator runs against the current state; a rejection records
-   * nothing in the history (only its outcome for the caller), an acceptance records
-   * `WorkflowExecutionUpdateAccepted` and runs the handler.
-   */
-  private recordUpdate(record: InboxRecord, write: ExecutionWrite): HistoryEvent | undefined {
-    const updateId = String(record.attrs.updateId);
-    const updateName = String(record.attrs.updateName);
-    const args =
-      record.payload === undefined ? [] : this.services.converter.fromPayload<unknown[]>(record.payload);
-    const rejection = this.run.validateUpdate(updateName, args);
-    if (rejection !== undefined) {
-      const outcome = failurePayload(
-        this.services.converter,
-        ApplicationFailure.fromError(rejection),
-        `rejection of update '${updateName}'`,
-      );
-      (write.updates ??= []).push({ updateId, stage: 'REJECTED', outcome, failed: true });
-      return undefined;
-    }
-    const event = this.writer.event(
-      'WorkflowExecutionUpdateAccepted',
-      { updateId, updateName },
-      record.payload,
-    );
-    write.events.push(event);
-    (write.updates ??= []).push({ updateId, stage: 'ACCEPTED' });
-    return event;
   }
 
   private translate(commands: Command[], write: ExecutionWrite, after: AfterCommit[]): Error | undefined {
