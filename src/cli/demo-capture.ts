@@ -62,6 +62,8 @@ export interface CaptureDemoOptions {
   resume?: string;
   /** One JSON object at the end instead of lines for people. */
   json: boolean;
+  /** The workflow and each service in its own worker process (see `demo-distributed.ts`). */
+  distributed?: boolean;
 }
 
 type CaptureEnding = Ending<CaptureResult>;
@@ -84,9 +86,15 @@ export function describeCapture({ trainer, pokemon }: CaptureResult): string[] {
 
 /**
  * Runs the demo and returns the exit code: 0 captured, 1 the workflow failed (or is blocked),
- * 2 unknown workflowId, unusable store, or `--crash-after` on a memory store, 130 interrupted.
+ * 2 unknown workflowId, unusable store, or `--crash-after` or `--distributed` on a memory store, 130
+ * interrupted.
  */
 export async function runCaptureDemo(o: CaptureDemoOptions): Promise<number> {
+  if (o.distributed === true) {
+    // Loaded only when asked for (and no import cycle: it uses this module's helpers).
+    const { runDistributedCaptureDemo } = await import('./demo-distributed.js');
+    return runDistributedCaptureDemo(o);
+  }
   if (o.crashAfter !== undefined && o.store === MEMORY_STORE_URL) {
     err(
       `baton: --crash-after needs a file store: ${MEMORY_STORE_URL} dies with the process, so there would be nothing to resume (use --store sqlite:PATH)`,

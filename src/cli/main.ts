@@ -80,6 +80,10 @@ function buildProgram(setExit: (code: number) => void): Command {
       ).choices(CAPTURE_STEPS),
     )
     .option('--resume <workflowId>', 'resume a capture (e.g. one that crashed) in a new process', nonEmpty)
+    .option(
+      '--distributed',
+      'one worker process for the workflow and one per service (status, combat, pokeball); needs a file or server store',
+    )
     .addOption(storeOption())
     .option('--json', 'print one JSON object at the end instead of lines for people')
     .addHelpText(
@@ -90,6 +94,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         '  npx baton demo capture --fail-first 2       # retries, step by step',
         '  npx baton demo capture --crash-after attack # dies right after attack is durable…',
         '  npx baton demo capture --resume capture-mewtwo-1a2b3c4d  # …and finishes in a new process',
+        '  npx baton demo capture --distributed --store sqlite:/tmp/pokemon.db  # which process ran which step',
       ].join('\n'),
     )
     .action(async (opts: Record<string, unknown>) => {
@@ -255,6 +260,7 @@ function captureOptions(opts: Record<string, unknown>): CaptureDemoOptions {
   if (typeof opts.failFirst === 'number') o.failFirst = opts.failFirst;
   if (typeof opts.crashAfter === 'string') o.crashAfter = opts.crashAfter as CaptureStep;
   if (typeof opts.resume === 'string') o.resume = opts.resume;
+  if (opts.distributed === true) o.distributed = true;
   return o;
 }
 
