@@ -84,9 +84,11 @@ export class Baton {
   /**
    * Opens the engine on a store URL.
    *
-   * @param url - `sqlite:PATH` or `sqlite::memory:`. @default 'sqlite:./.baton/baton.db'
-   * @param options - data converter (options or instance), logger, clock, and the store's
-   *   `durability` (`'normal'` or `'full'`) and `busyTimeoutMs`.
+   * @param url - `sqlite:PATH`, `sqlite::memory:` or `postgres://user@host:port/database[?schema=S]`.
+   *   @default 'sqlite:./.baton/baton.db'
+   * @param options - data converter (options or instance), logger, clock, topics, and the store's
+   *   options: SQLite's `durability` (`'normal'` or `'full'`) and `busyTimeoutMs`; PostgreSQL's
+   *   `poolSize` and `connectTimeoutMs`.
    * @throws StoreError when the store cannot be opened; ValidationError for bad options (e.g. a
    *   bad payload limit or codec, an unknown `topics.broker`); JetStreamBrokerError when
    *   `topics.broker` is a NATS URL that cannot be reached (the store is closed again).
@@ -97,6 +99,10 @@ export class Baton {
     const storeOptions: StoreOptions = {};
     if (options.durability !== undefined) storeOptions.durability = options.durability;
     if (options.busyTimeoutMs !== undefined) storeOptions.busyTimeoutMs = options.busyTimeoutMs;
+    if (options.poolSize !== undefined) storeOptions.poolSize = options.poolSize;
+    if (options.connectTimeoutMs !== undefined) storeOptions.connectTimeoutMs = options.connectTimeoutMs;
+    const logger = options.logger ?? consoleLogger('warn');
+    storeOptions.logger = logger;
     const clock = options.clock ?? systemClock;
     const store = await openStore(url, storeOptions);
     let broker: TopicBroker;
@@ -106,7 +112,6 @@ export class Baton {
       await store.close();
       throw error;
     }
-    const logger = options.logger ?? consoleLogger('warn');
     return new Baton(store, converter, clock, logger, queryTimeoutMs, broker);
   }
 

@@ -1,12 +1,13 @@
 import type { Clock } from '../common/clock.js';
 
 /**
- * Spaces events at most `perSecond` a second (no bursts): each `take()` resolves at the earliest
- * at the previous one plus 1000 / perSecond ms, in call order. As Temporal's worker
- * `maxActivitiesPerSecond`.
+ * Spaces events at most `perSecond` a second (no bursts): each `take()` resolves, in call order,
+ * at least 1000 / perSecond ms after the previous one actually resolved (so a late timer never
+ * lets two through together). As Temporal's worker `maxActivitiesPerSecond`.
  */
 export class RateLimiter {
-  private nextMs = 0;
+  private lastMs = -Infinity;
+  private queue: Promise<void> = Promise.resolve();
   private readonly gapMs: number;
 
   constructor(
@@ -18,10 +19,17 @@ export class RateLimiter {
 
   /** Resolves when the next event may happen. */
   take(): Promise<void> {
-    const now = this.clock.nowMs();
-    const at = Math.max(now, this.nextMs);
-    this.nextMs = at + this.gapMs;
-    if (at <= now) return Promise.resolve();
-    return new Promise((resolve) => this.clock.setTimer(resolve, at - now));
+    const turn = this.queue.then(() => this.next());
+    this.queue = turn;
+    return turn;
+  }
+
+  private async next(): Promise<void> {
+    for (;;) {
+      const waitMs = this.lastMs + this.gapMs - this.clock.nowMs();
+      if (waitMs <= 0) break;
+      await new Promise<void>((resolve) => this.clock.setTimer(resolve, Math.ceil(waitMs)));
+    }
+    this.lastMs = this.clock.nowMs();
   }
 }

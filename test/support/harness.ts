@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach } from 'vitest';
 import { Baton, silentLogger, type BatonOptions, type Worker, type WorkerOptions } from '../../src/index.js';
 
@@ -13,23 +15,72 @@ export interface TestEnv {
   worker(options: WorkerOptions): Worker;
 }
 
-const opened: { baton: Baton; running: Promise<void>[]; dir: string }[] = [];
+const opened: { baton: Baton; running: Promise<void>[]; dir: string; schema: string | undefined }[] = [];
+
+/**
+ * The PostgreSQL server the feature tests run on instead of SQLite: set when BATON_TEST_STORE is
+ * `postgres` and BATON_TEST_POSTGRES_URL names the server (vitest.config.ts's `postgres` project).
+ */
+const postgresUrl =
+  process.env.BATON_TEST_STORE === 'postgres' ? process.env.BATON_TEST_POSTGRES_URL : undefined;
+if (process.env.BATON_TEST_STORE === 'postgres' && postgresUrl === undefined) {
+  throw new Error(
+    'BATON_TEST_STORE=postgres needs BATON_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test)',
+  );
+}
+
+/** True when the tests run on PostgreSQL (BATON_TEST_STORE=postgres). */
+export const onPostgres = postgresUrl !== undefined;
 
 afterEach(async () => {
   for (const env of opened.splice(0)) {
     await env.baton.close();
     await Promise.all(env.running);
     rmSync(env.dir, { recursive: true, force: true });
+    if (env.schema !== undefined) await dropSchema(env.schema);
   }
 });
 
-/** Opens a Baton on a temp SQLite file (or memory) with a silent logger. */
+/** A store URL on a fresh PostgreSQL schema (created when the store opens it). */
+function postgresStoreUrl(schema: string): string {
+  const u = new URL(postgresUrl!);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Opens a Baton with a silent logger on a temp SQLite file (or memory), or, when
+ * BATON_TEST_STORE=postgres, on a fresh PostgreSQL schema dropped after the test.
+ */
 export async function openTestEnv(options: BatonOptions & { memory?: boolean } = {}): Promise<TestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
-  const url = options.memory === true ? 'sqlite::memory:' : `sqlite:${join(dir, 'baton.db')}`;
+  const schema = onPostgres ? `t_${randomUUID().replaceAll('-', '').slice(0, 16)}` : undefined;
+  const url =
+    schema !== undefined
+      ? postgresStoreUrl(schema)
+      : options.memory === true
+        ? 'sqlite::memory:'
+        : `sqlite:${join(dir, 'baton.db')}`;
   const { memory: _memory, ...batonOptions } = options;
-  const baton = await Baton.open(url, { logger: silentLogger, ...batonOptions });
-  const entry = { baton, running: [] as Promise<void>[], dir };
+  let baton: Baton;
+  try {
+    baton = await Baton.open(url, { logger: silentLogger, ...batonOptions });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    if (schema !== undefined) await dropSchema(schema);
+    throw err;
+  }
+  const entry = { baton, running: [] as Promise<void>[], dir, schema };
   opened.push(entry);
   return {
     baton,
