@@ -159,8 +159,11 @@ describe.skipIf(!enabled)('PostgreSQL restart mid-run', () => {
       const results = await Promise.all(handles.map((h) => h.result()));
       expect(results).toEqual(handles.map(() => 8));
       await expectEachOnce(handles);
-      // The store retried quietly: no worker saw a failed poll or write.
-      expect(warnings).toEqual([]);
+      // The store logged the outage once and retried: no worker saw a failed poll or write.
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^lost the connection to PostgreSQL at 127\.0\.0\.1:5432\/.*; retrying with back-off$/,
+      );
     } finally {
       await baton.close();
       await running;
