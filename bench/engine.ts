@@ -1,50 +1,82 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Baton, type Worker } from '../src/index.js';
 import { activities, capturePokemon, sequentialSteps } from './capture.js';
+import { freshStore, waitForListeners, type StoreTarget } from './stores.js';
+import type { WorkerProcesses } from './worker-pool.js';
 
-/** `normal`: WAL + synchronous=NORMAL (the default); `full`: every commit fsynced. */
-export type Durability = 'normal' | 'full';
+export type { Durability, StoreKind, StoreTarget } from './stores.js';
 
 /** The task queue of every benchmark worker. */
 export const TASK_QUEUE = 'bench';
 
-/** A Baton on a SQLite file in a fresh temp dir, with one in-process worker running. */
+/** A Baton on a fresh store, with its workers (in this process, or in worker processes) running. */
 export interface BenchEngine {
   baton: Baton;
-  worker: Worker;
-  /** Shuts the worker down, closes the store and deletes the temp dir. */
+  /** Shuts the workers down, closes the store and removes it (temp dir or schema). */
   close(): Promise<void>;
 }
 
 /**
- * Opens the default store type (a SQLite file, not `:memory:`) in a fresh temp dir and starts one
- * worker in this process that can hold every workflow of the workload at once.
+ * The bench's worker on `baton`, able to hold every workflow of the workload at once; `run()` is
+ * left to the caller.
  */
-export async function openEngine(
-  durability: Durability,
-  maxConcurrentWorkflows: number,
-): Promise<BenchEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
-  const baton = await Baton.open(`sqlite:${join(dir, 'baton.db')}`, { durability });
-  const worker = baton.worker({
+export function benchWorker(baton: Baton, maxConcurrentWorkflows: number): Worker {
+  return baton.worker({
     taskQueue: TASK_QUEUE,
     workflows: [capturePokemon, sequentialSteps],
     activities,
     maxConcurrentWorkflows: Math.max(1000, maxConcurrentWorkflows),
     maxConcurrentActivities: Math.max(1000, maxConcurrentWorkflows),
   });
-  const running = worker.run();
-  return {
-    baton,
-    worker,
-    async close() {
+}
+
+/**
+ * Opens a fresh store of `target` (a SQLite file in a new temp dir, or a new PostgreSQL schema)
+ * and starts the workers: without `processes`, one worker in this process; with them, none here
+ * (this process only starts workflows and waits for results) and one in each worker process,
+ * which this resolves only once all are polling (and, on PostgreSQL, once every store listens for
+ * wake-ups).
+ */
+export async function openEngine(
+  target: StoreTarget,
+  maxConcurrentWorkflows: number,
+  processes?: WorkerProcesses,
+): Promise<BenchEngine> {
+  const store = freshStore(target);
+  const durability = target.kind === 'sqlite' ? { durability: target.durability } : {};
+  let baton: Baton;
+  try {
+    baton = await Baton.open(store.url, durability);
+  } catch (err) {
+    await store.remove();
+    throw err;
+  }
+  let running: Promise<void> | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const close = async (): Promise<void> => {
+    try {
+      await processes?.closeAll();
+      unsubscribe?.();
       await baton.close();
       await running;
-      rmSync(dir, { recursive: true, force: true });
-    },
+    } finally {
+      await store.remove();
+    }
   };
+  try {
+    if (processes === undefined) {
+      running = benchWorker(baton, maxConcurrentWorkflows).run();
+    } else {
+      // The client's wake-ups (closes made by the worker processes) need this store's listener.
+      unsubscribe = baton.store.subscribe(() => undefined);
+      await processes.openAll(store.url, target, maxConcurrentWorkflows);
+      if (target.kind === 'postgres')
+        await waitForListeners(target.baseUrl, store.schema!, processes.count + 1);
+    }
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  return { baton, close };
 }
 
 /** Samples the resident set size while a workload runs (its peak, in MiB). */

@@ -1,9 +1,13 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): the functions with the most self time,
- * and the share of time per source area (Baton's src/ folders, better-sqlite3, node internals, GC, idle).
+ * and the share of time per source area (Baton's src/ folders, better-sqlite3 or the pg driver, node
+ * internals, GC, idle).
  *
- *   node --expose-gc --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/run.js --only A --durability normal
+ *   node --expose-gc --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/run.js --store sqlite --only A --durability normal
  *   node dist/bench/profile-summary.js /tmp/prof/CPU.*.cpuprofile [--top 25]
+ *
+ * Worker processes (`--worker-processes N`) inherit NODE_OPTIONS: profile them with
+ * `NODE_OPTIONS=--cpu-prof --cpu-prof-dir=/tmp/prof-workers` (one profile per process).
  */
 import { readFileSync } from 'node:fs';
 
@@ -27,10 +31,11 @@ function area(url: string, name: string): string {
   if (name === '(garbage collector)') return 'GC';
   if (name === '(idle)') return 'idle (waiting for I/O or timers)';
   if (name === '(program)') return 'native (program)';
-  const src = /\/dist\/(src\/[^/]+\/(?:sqlite\/)?)/.exec(url);
+  const src = /\/dist\/(src\/[^/]+\/(?:sqlite\/|postgres\/)?)/.exec(url);
   if (src !== null) return src[1]!;
   if (url.includes('/dist/bench/')) return 'bench/';
   if (url.includes('better-sqlite3')) return 'better-sqlite3 (JS side)';
+  if (/\/node_modules\/(pg|pg-[a-z-]+|pgpass|postgres-[a-z-]+)\//.test(url)) return 'pg driver (JS side)';
   if (url.startsWith('node:')) return 'node internals';
   if (url === '') return name.startsWith('(') ? name : 'native / builtins';
   return 'other';
