@@ -45,6 +45,8 @@ export class Worker implements WorkerServices {
   private answering = false;
   private answerAgain = false;
   private stopped: Promise<void> | undefined;
+  /** Resolves once run()'s poll loop and task poller have ended (nothing of it touches the store). */
+  private loopEnded: Promise<void> = Promise.resolve();
   /** Runs activity tasks of this worker's task queue (when it has activities and the store has tasks). */
   private readonly taskPoller: ActivityTaskPoller | undefined;
   private readonly startRate: RateLimiter | undefined;
@@ -136,12 +138,15 @@ export class Worker implements WorkerServices {
     const unsubscribe = this.store.subscribe((n) => this.onNotice(n));
     const renew = setInterval(() => void this.renew(), this.options.leaseMs / 3);
     const tasks = this.taskPoller?.run();
+    let ended!: () => void;
+    this.loopEnded = new Promise((resolve) => (ended = resolve));
     try {
       await this.pollLoop();
     } finally {
       clearInterval(renew);
       await tasks;
       unsubscribe();
+      ended();
     }
     await this.stopped;
   }
@@ -149,17 +154,18 @@ export class Worker implements WorkerServices {
   /**
    * Graceful shutdown: stops claiming, lets running attempts finish within the grace time, then
    * hands every held execution back (lease released) so another worker can take it at once.
+   * Resolves once the worker no longer uses the store (its poll loop has ended too).
    */
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
     if (this.state === 'new') this.state = 'stopped';
-    if (this.state === 'stopped') return this.stopped ?? Promise.resolve();
     if (this.state === 'running') {
       this.state = 'stopping';
       this.stopped = this.drain();
       this.poke?.();
       this.taskPoller?.wake();
     }
-    return this.stopped!;
+    await this.stopped;
+    await this.loopEnded;
   }
 
   private async drain(): Promise<void> {
