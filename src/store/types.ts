@@ -291,8 +291,8 @@ export interface Store {
   readonly url: string;
   /** Durable topics kept in this store (the store-backed topic broker sits on it). */
   readonly topics: TopicStore;
-  /** Activity tasks (activities routed to a task queue); undefined on a store without them. */
-  readonly activityTasks?: ActivityTaskStore;
+  /** Activity tasks (activities routed to a task queue). */
+  readonly activityTasks: ActivityTaskStore;
   /** @throws WorkflowExecutionAlreadyStartedError when the reuse policy refuses the start. */
   createExecution(req: CreateExecutionRequest): Promise<void>;
   claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]>;

@@ -20,22 +20,17 @@ export function isActivityTask(
 }
 
 /**
- * Checks that an activity call can be carried out: routed to a task queue (on a store with
- * activity tasks), or registered on this worker.
+ * Checks that an activity call can be carried out: routed to a task queue, or registered on this
+ * worker.
  *
  * @returns the error to fail the workflow task with, or undefined.
  */
 export function checkActivityRoute(
-  services: Pick<WorkerServices, 'activities' | 'taskQueue' | 'store'>,
+  services: Pick<WorkerServices, 'activities' | 'taskQueue'>,
   activityType: string,
   taskQueue: string | undefined,
 ): Error | undefined {
-  if (isActivityTask(services, activityType, taskQueue)) {
-    if (services.store.activityTasks !== undefined) return undefined;
-    return new ActivityNotRegisteredError(
-      `activity '${activityType}' is routed to task queue '${taskQueue}', but the store ${services.store.url} has no activity tasks; register the activity on this worker and drop the taskQueue option`,
-    );
-  }
+  if (isActivityTask(services, activityType, taskQueue)) return undefined;
   if (typeof services.activities[activityType] !== 'function') {
     const registered = Object.keys(services.activities);
     return new ActivityNotRegisteredError(

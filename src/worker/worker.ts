@@ -62,11 +62,10 @@ export class Worker implements WorkerServices {
     this.slots = new Semaphore(this.options.maxConcurrentActivities);
     const perSecond = this.options.maxActivitiesPerSecond;
     this.startRate = perSecond === undefined ? undefined : new RateLimiter(perSecond, deps.clock);
-    const tasks = deps.store.activityTasks;
-    if (tasks !== undefined && Object.keys(this.options.activities).length > 0) {
+    if (Object.keys(this.options.activities).length > 0) {
       this.taskPoller = new ActivityTaskPoller({
         services: this,
-        tasks,
+        tasks: deps.store.activityTasks,
         pollIntervalMs: this.options.pollIntervalMs,
         tryAcquireSlot: () => this.slots.tryAcquire(),
       });
