@@ -81,7 +81,11 @@ export function registerWorkerCommand(
     )
     .addHelpText('after', HELP)
     .action(async (opts: Record<string, unknown>) => {
-      setExit(await runWorkerCommand(workerOptions(opts)));
+      const code = await runWorkerCommand(workerOptions(opts));
+      setExit(code);
+      // Stopped by a signal: an attempt that ignored its abort signal past the grace time must not
+      // keep the process alive (its execution was handed back; it runs again elsewhere).
+      if (code === ExitCode.OK) process.exit(code);
     });
 }
 

@@ -22,6 +22,11 @@ export interface PollerDeps {
   pollIntervalMs: number;
   /** Non-blocking slot acquisition (the same slots as local attempts). */
   tryAcquireSlot(): (() => void) | undefined;
+  /**
+   * True when the worker has `maxActivitiesPerSecond`: then each claim takes one task, after its
+   * start permit, so a claimed attempt starts at once (the owner times it from the claim).
+   */
+  rateLimited: boolean;
 }
 
 /** Polls the worker's task queue for activity tasks and runs them. */
@@ -45,11 +50,12 @@ export class ActivityTaskPoller {
     while (!services.stopping) {
       const first = await services.acquireActivitySlot();
       const releases = [first];
+      if (this.deps.rateLimited) await services.activityStartPermit();
       if (services.stopping) {
         first();
         break;
       }
-      while (releases.length < MAX_CLAIM) {
+      while (!this.deps.rateLimited && releases.length < MAX_CLAIM) {
         const more = this.deps.tryAcquireSlot();
         if (more === undefined) break;
         releases.push(more);
@@ -120,7 +126,6 @@ export class ActivityTaskPoller {
     const { converter, clock } = services;
     const key = `${task.runId}/${task.seq}`;
     let outcome: AttemptOutcome;
-    await services.activityStartPermit();
     try {
       const args = converter.fromPayload<unknown[]>(task.args);
       const last =
@@ -130,6 +135,13 @@ export class ActivityTaskPoller {
         heartbeatTimeoutMs?: number;
         scheduleToCloseTimeoutMs?: number;
       };
+      const deadlineMs =
+        options.scheduleToCloseTimeoutMs === undefined
+          ? undefined
+          : task.firstScheduledMs + options.scheduleToCloseTimeoutMs;
+      // Claimed past its deadline: the owner times it out (SCHEDULE_TO_START); running it would
+      // only be an effect nobody records.
+      if (deadlineMs !== undefined && clock.nowMs() >= deadlineMs) return;
       const heartbeats = new HeartbeatWriter(this.deps, task, () => this.running.get(key));
       const attempt = runAttempt(services.activities[task.activityType]!, {
         info: {
@@ -144,10 +156,7 @@ export class ActivityTaskPoller {
         args,
         startToCloseTimeoutMs: options.startToCloseTimeoutMs,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs,
-        deadlineMs:
-          options.scheduleToCloseTimeoutMs === undefined
-            ? undefined
-            : task.firstScheduledMs + options.scheduleToCloseTimeoutMs,
+        deadlineMs,
         lastHeartbeatDetails: last,
         onHeartbeat: (details) => heartbeats.write(details),
         clock,

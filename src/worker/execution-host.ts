@@ -331,10 +331,14 @@ export class ExecutionHost implements ActivityOwner {
   }
 
   private kick(): void {
-    if (this.mail.length === 0) return;
-    this.pumping ??= this.pump()
+    if (this.mail.length === 0 || this.pumping !== undefined) return;
+    this.pumping = this.pump()
       .catch((err: unknown) => this.crashed(err instanceof Error ? err : new Error(String(err))))
-      .finally(() => (this.pumping = undefined));
+      .finally(() => {
+        this.pumping = undefined;
+        // Mail posted after the pump's last look, while it was finishing, is not left behind.
+        if (!this.gone && !this.starting) this.kick();
+      });
   }
 
   crashed(error: Error): void {

@@ -49,18 +49,23 @@ export class RemoteActivities {
     if (deadlineMs !== undefined) candidates.push(deadlineMs);
     if (candidates.length === 0) return;
     const atMs = Math.min(...candidates);
-    state.cancelRemoteTimers = this.services.clock.setTimer(() => {
-      state.cancelRemoteTimers = undefined;
-      if (state.dropped || state.remoteStartedAtMs !== undefined) return;
-      const waitedMs = atMs - record.nextAttemptMs;
-      this.host.timedOutBeforeStart(
-        state,
-        new TimeoutFailure(
-          `activity '${record.activityType}' attempt ${record.attempt} was not picked up by a worker of task queue '${record.taskQueue ?? ''}' within ${waitedMs} ms (SCHEDULE_TO_START)`,
-          'SCHEDULE_TO_START',
-        ),
-      );
-    }, atMs - this.services.clock.nowMs());
+    // The same grace as a started attempt's: a claim made just before the deadline reaches the
+    // owner (through its inbox) before the owner gives up on it.
+    state.cancelRemoteTimers = this.services.clock.setTimer(
+      () => {
+        state.cancelRemoteTimers = undefined;
+        if (state.dropped || state.remoteStartedAtMs !== undefined) return;
+        const waitedMs = atMs - record.nextAttemptMs;
+        this.host.timedOutBeforeStart(
+          state,
+          new TimeoutFailure(
+            `activity '${record.activityType}' attempt ${record.attempt} was not picked up by a worker of task queue '${record.taskQueue ?? ''}' within ${waitedMs} ms (SCHEDULE_TO_START)`,
+            'SCHEDULE_TO_START',
+          ),
+        );
+      },
+      atMs + START_TO_CLOSE_GRACE_MS - this.services.clock.nowMs(),
+    );
   }
 
   /** Worker `workerId` took the current attempt at `startedAtMs`: time it out if it does not report. */

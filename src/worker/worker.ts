@@ -68,6 +68,7 @@ export class Worker implements WorkerServices {
         tasks: deps.store.activityTasks,
         pollIntervalMs: this.options.pollIntervalMs,
         tryAcquireSlot: () => this.slots.tryAcquire(),
+        rateLimited: this.startRate !== undefined,
       });
     }
   }

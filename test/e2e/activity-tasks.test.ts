@@ -44,7 +44,28 @@ const fanOut = defineWorkflow('FanOut', async (ctx, n: number) => {
   return Promise.all(Array.from({ length: n }, () => status.stamp()));
 });
 
+const tight = defineWorkflow('TightFanOut', async (ctx, n: number) => {
+  const status = ctx.activities<{ stamp: () => Promise<number> }>({
+    taskQueue: 'status',
+    startToCloseTimeout: '1s',
+    retry: { maximumAttempts: 1 },
+  });
+  return Promise.all(Array.from({ length: n }, () => status.stamp()));
+});
+
 describe('activity tasks: activities routed to a task queue', () => {
+  test('a rate-limited worker claims a task only when it may start it (no timeout while waiting)', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'capture', workflows: [tight] });
+    env.worker({
+      taskQueue: 'status',
+      maxActivitiesPerSecond: 4,
+      activities: { stamp: async () => Date.now() },
+    });
+    const stamps = await env.baton.client.execute(tight, { taskQueue: 'capture', args: [6] });
+    expect(stamps).toHaveLength(6);
+  });
+
   test('maxActivitiesPerSecond spaces the attempts a worker starts', async () => {
     const env = await openTestEnv();
     env.worker({ taskQueue: 'capture', workflows: [fanOut] });
