@@ -1,4 +1,5 @@
 import type { DataConverter } from '../common/converter.js';
+import { checkStoredString } from '../common/stored-string.js';
 import { ValidationError } from '../common/errors.js';
 import { optionalDurationMs, type Duration } from '../common/duration.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../common/retry-policy.js';
@@ -65,6 +66,8 @@ export function buildStartRequest(
   const workflowId = options.workflowId ?? newId();
   if (typeof workflowId !== 'string' || workflowId === '')
     throw new ValidationError('workflowId: expected a non-empty string');
+  checkStoredString(workflowId, 'workflowId');
+  checkStoredString(options.taskQueue, 'taskQueue');
   const reusePolicy = options.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
   if (!REUSE_POLICIES.includes(reusePolicy)) {
     throw new ValidationError(

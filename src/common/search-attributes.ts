@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { checkStoredString } from './stored-string.js';
 
 /** A search attribute value: indexed for `list()` filters, as Temporal's search attributes. */
 export type SearchAttributeValue = string | number | boolean | Date;
@@ -27,11 +28,8 @@ export function encodeSearchAttributes(
       );
     }
     if (value instanceof Date) out[name] = value.toISOString();
-    else if (
-      typeof value === 'string' ||
-      typeof value === 'boolean' ||
-      (typeof value === 'number' && Number.isFinite(value))
-    )
+    else if (typeof value === 'string') out[name] = checkStoredString(value, `${field}.${name}`);
+    else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
       out[name] = value;
     else
       throw new ValidationError(

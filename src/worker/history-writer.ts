@@ -53,8 +53,9 @@ export class HistoryWriter {
         seq: r.seq,
         scheduledEventId: r.scheduledEventId,
         attempt: r.attempt,
-        // The worker that ran the attempt: this one, or the one that took the activity task.
-        identity: o.state.remoteWorker ?? this.identity,
+        // The worker that ran the attempt: this one, or the one that took the activity task (none
+        // when no worker took it: SCHEDULE_TO_START, or cancelled before).
+        ...identityOf(o.state, this.identity),
       },
       r.lastFailure,
     );
@@ -100,4 +101,10 @@ export class HistoryWriter {
         return this.event('WorkflowExecutionCanceled', {});
     }
   }
+}
+
+/** The `identity` attribute of an attempt's ActivityTaskStarted. */
+function identityOf(state: ActivityOutcome['state'], own: string): { identity?: string } {
+  if (state.record.taskQueue === undefined) return { identity: own };
+  return state.remoteWorker === undefined ? {} : { identity: state.remoteWorker };
 }

@@ -122,5 +122,8 @@ describe('activity tasks: activities routed to a task queue', () => {
     const timeout = (activityFailure as ActivityFailure).cause;
     expect(timeout).toBeInstanceOf(TimeoutFailure);
     expect((timeout as TimeoutFailure).timeoutType).toBe('SCHEDULE_TO_START');
+    // No worker took the attempt: its ActivityTaskStarted names none.
+    const started = (await handle.fetchHistory()).events.find((e) => e.eventType === 'ActivityTaskStarted');
+    expect(started?.attrs.identity).toBeUndefined();
   });
 });
