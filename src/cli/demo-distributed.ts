@@ -208,7 +208,7 @@ export interface RecordedStep {
 /** The completed activities in the history, in order, each with the worker that ran it. */
 function recordedSteps(events: HistoryEvent[], workers: WorkerProcess[]): RecordedStep[] {
   const scheduled = new Map<number, string>();
-  const started = new Map<number, { attempt: number; identity: string }>();
+  const started = new Map<number, { attempt: number; identity?: string }>();
   const recorded: RecordedStep[] = [];
   for (const e of events) {
     if (e.eventType === 'ActivityTaskScheduled') scheduled.set(e.eventId, e.attrs.activityType);

@@ -29,7 +29,8 @@ export interface EventAttributes {
     firstRunStartMs?: number;
   };
   ActivityTaskScheduled: { seq: number; activityType: string; options: ResolvedActivityOptions };
-  ActivityTaskStarted: { seq: number; scheduledEventId: number; attempt: number; identity: string };
+  /** `identity`: the worker that ran the attempt; absent when no worker took an activity task. */
+  ActivityTaskStarted: { seq: number; scheduledEventId: number; attempt: number; identity?: string };
   ActivityTaskCompleted: { seq: number; scheduledEventId: number; startedEventId: number };
   ActivityTaskFailed: {
     seq: number;

@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
 
-/** A NUL character, or a surrogate not part of a pair: text no store keeps as given. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A surrogate not part of a pair (with NUL, text no store keeps as given). */
+const UNPAIRED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Checks a string kept in a store's indexed columns (workflowId, task queue, search attribute
@@ -11,7 +11,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * @throws ValidationError naming `field`.
  */
 export function checkStoredString(value: string, field: string): string {
-  if (UNSTORABLE.test(value)) {
+  if (value.includes('\u0000') || UNPAIRED.test(value)) {
     throw new ValidationError(
       `${field}: expected text without NUL characters or unpaired surrogates, got ${JSON.stringify(value)}`,
     );
