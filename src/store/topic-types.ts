@@ -6,6 +6,16 @@ import type {
   TopicMessage,
 } from '../common/topic-messages.js';
 
+/** A claim of due deliveries by a member of a consumer group. */
+export interface DeliveryClaim {
+  topic: string;
+  group: string;
+  consumerId: string;
+  max: number;
+  leaseMs: number;
+  nowMs: number;
+}
+
 /**
  * The part of a store that keeps durable topics: messages, consumer groups, deliveries and dead
  * letters. The store-backed topic broker sits on it; every store implements it and passes the
@@ -27,14 +37,7 @@ export interface TopicStore {
    * keyed delivery is due only when no earlier delivery of the same key is left in the group and
    * none of that key is leased (a redriven event never runs beside a later one of its key).
    */
-  claimDeliveries(req: {
-    topic: string;
-    group: string;
-    consumerId: string;
-    max: number;
-    leaseMs: number;
-    nowMs: number;
-  }): Promise<Delivery[]>;
+  claimDeliveries(req: DeliveryClaim): Promise<Delivery[]>;
   /**
    * Removes the delivery. Fenced by attempt: a delivery handed out again since (its lease ran out)
    * is left alone. Resolves with whether it applied.

@@ -8,7 +8,7 @@ import type {
   PublishResult,
   TopicMessage,
 } from '../../common/topic-messages.js';
-import type { TopicStore } from '../topic-types.js';
+import type { DeliveryClaim, TopicStore } from '../topic-types.js';
 
 /** A BIGINT as `pg` returns it: a string by default, a number if someone installed a type parser. */
 type BigIntValue = string | number;
@@ -215,14 +215,7 @@ export class PostgresTopicStore implements TopicStore {
     this.notify(topic);
   }
 
-  async claimDeliveries(req: {
-    topic: string;
-    group: string;
-    consumerId: string;
-    max: number;
-    leaseMs: number;
-    nowMs: number;
-  }): Promise<Delivery[]> {
+  async claimDeliveries(req: DeliveryClaim): Promise<Delivery[]> {
     const params = [req.topic, req.group, req.nowMs, req.max, req.consumerId, req.nowMs + req.leaseMs];
     const { rows } = await guarded(`claiming deliveries of group '${req.group}' of '${req.topic}'`, () =>
       this.pool.query<MessageRow & { attempt: number }>(SQL.claim, params),

@@ -6,7 +6,7 @@ import type {
   PublishResult,
   TopicMessage,
 } from '../../common/topic-messages.js';
-import type { TopicStore } from '../topic-types.js';
+import type { DeliveryClaim, TopicStore } from '../topic-types.js';
 
 /** A row of `topic_messages`. */
 interface MessageRow {
@@ -151,14 +151,7 @@ export class SqliteTopicStore implements TopicStore {
     this.notify(topic);
   }
 
-  async claimDeliveries(req: {
-    topic: string;
-    group: string;
-    consumerId: string;
-    max: number;
-    leaseMs: number;
-    nowMs: number;
-  }): Promise<Delivery[]> {
+  async claimDeliveries(req: DeliveryClaim): Promise<Delivery[]> {
     return this.db
       .transaction(() => {
         const due = this.st.claimable.all({
