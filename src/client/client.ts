@@ -1,4 +1,5 @@
 import type { Clock } from '../common/clock.js';
+import { checkStoredString } from '../common/stored-string.js';
 import type { DataConverter } from '../common/converter.js';
 import type { WorkflowArgs, WorkflowResult } from '../runtime/definitions.js';
 import type { SignalDefinition } from '../runtime/signals.js';
@@ -77,7 +78,10 @@ export class Client {
     },
   ): Promise<WorkflowHandle<ResultOf<W>>> {
     const req = buildStartRequest(this.deps.converter, this.deps.clock.nowMs(), workflow, options);
-    const signalName = typeof options.signal === 'string' ? options.signal : options.signal.name;
+    const signalName = checkStoredString(
+      typeof options.signal === 'string' ? options.signal : options.signal.name,
+      'signal name',
+    );
     const payload = this.deps.converter.toPayload(options.signalArgs, `arguments of signal '${signalName}'`);
     const runId = await this.deps.store.signalWithStart(req, {
       workflowId: req.workflowId,

@@ -1,4 +1,5 @@
 import type { DataConverter } from '../common/converter.js';
+import { checkStoredString } from '../common/stored-string.js';
 import { WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '../common/failures.js';
 import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
@@ -182,7 +183,7 @@ export class WorkflowHandle<R = unknown> {
     signal: SignalDefinition<Args> | string,
     ...args: Args
   ): Promise<void> {
-    const signalName = typeof signal === 'string' ? signal : signal.name;
+    const signalName = checkStoredString(typeof signal === 'string' ? signal : signal.name, 'signal name');
     const payload = this.deps.converter.toPayload(args, `arguments of signal '${signalName}'`);
     await this.deps.store.signal({
       workflowId: this.workflowId,
@@ -208,7 +209,7 @@ export class WorkflowHandle<R = unknown> {
     query: QueryDefinition<Ret, Args> | string,
     ...args: Args
   ): Promise<Ret> {
-    const queryName = typeof query === 'string' ? query : query.name;
+    const queryName = checkStoredString(typeof query === 'string' ? query : query.name, 'query name');
     const payload = this.deps.converter.toPayload(args, `arguments of query '${queryName}'`);
     const record = await this.record();
     const answer = await this.deps.queries.ask(record.runId, queryName, payload);
@@ -245,7 +246,7 @@ export class WorkflowHandle<R = unknown> {
     update: UpdateDefinition<Ret, Args> | string,
     options: { args: Args; updateId?: string; waitForStage: 'ACCEPTED' },
   ): Promise<WorkflowUpdateHandle<Ret>> {
-    const updateName = typeof update === 'string' ? update : update.name;
+    const updateName = checkStoredString(typeof update === 'string' ? update : update.name, 'update name');
     const updateId = options.updateId ?? newId();
     const payload = this.deps.converter.toPayload(options.args, `arguments of update '${updateName}'`);
     const { runId } = await this.deps.store.admitUpdate({

@@ -17,6 +17,9 @@ test('text no store keeps as given (NUL, unpaired surrogates) is refused before 
     client.start(noop, { taskQueue: 'q', workflowId: 'w2', searchAttributes: { tag: 'x\udc00' } }),
   ).rejects.toThrow(/searchAttributes\.tag: expected text without NUL/);
   expect(await client.list({})).toEqual([]);
+  const handle = client.getHandle('any');
+  await expect(handle.signal('go\u0000')).rejects.toThrow(/signal name: expected text without NUL/);
+  await expect(handle.query('hp\ud800')).rejects.toThrow(/query name: expected text without NUL/);
   // Paired surrogates (emoji) are fine.
   env.worker({ taskQueue: 'q', workflows: [noop] });
   expect(
