@@ -235,27 +235,44 @@ function report(
   ids: { workflowId: string; runId: string; steps: StepRecord[] },
   o: CaptureDemoOptions,
 ): number {
+  const resume = resumeCommand(ids.workflowId, o.store);
+  return reportCapture(ending, ids, o.json, {
+    blocked: `Fix the code, then: ${resume}`,
+    interrupted: `Interrupted; the capture is durable. Resume with: ${resume}`,
+  });
+}
+
+/**
+ * Prints how a capture demo ended (lines for people, or one JSON object of `ids` plus the
+ * outcome) and returns the exit code; `hints` are the lines that say what to do next.
+ */
+export function reportCapture(
+  ending: CaptureEnding,
+  ids: { workflowId: string; runId: string },
+  json: boolean,
+  hints: { blocked?: string; interrupted: string },
+): number {
   switch (ending.kind) {
     case 'completed':
-      if (o.json) outJson({ ...ids, result: ending.result });
+      if (json) outJson({ ...ids, result: ending.result });
       else {
         out();
         for (const line of describeCapture(ending.result)) out(line);
       }
       return ExitCode.OK;
     case 'failed':
-      if (o.json) outJson({ ...ids, error: errorJson(ending.error) });
+      if (json) outJson({ ...ids, error: errorJson(ending.error) });
       else printFailure(`Capture failed (workflowId ${ids.workflowId}, runId ${ids.runId})`, ending.error);
       return ExitCode.FAILED;
     case 'blocked':
-      if (o.json) outJson({ ...ids, blocked: errorJson(ending.error) });
+      if (json) outJson({ ...ids, blocked: errorJson(ending.error) });
       else {
         printFailure(`The workflow task of ${ids.workflowId} failed; the execution stays open`, ending.error);
-        err(`Fix the code, then: ${resumeCommand(ids.workflowId, o.store)}`);
+        if (hints.blocked !== undefined) err(hints.blocked);
       }
       return ExitCode.FAILED;
     case 'interrupted':
-      err(`Interrupted; the capture is durable. Resume with: ${resumeCommand(ids.workflowId, o.store)}`);
+      err(hints.interrupted);
       return ExitCode.INTERRUPTED;
   }
 }

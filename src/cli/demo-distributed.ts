@@ -23,9 +23,9 @@ import {
 } from '../../examples/pokemon/distributed.js';
 import { mewtwo, sacha, type CaptureResult } from '../../examples/pokemon/index.js';
 import type { Baton, HistoryEvent, WorkflowHandle } from '../index.js';
-import { describeCapture, type CaptureDemoOptions } from './demo-capture.js';
-import { printFailure, waitForEnd, withStore, type Ending } from './demo-runner.js';
-import { err, errorJson, ExitCode, out, outJson, pad } from './output.js';
+import { reportCapture, type CaptureDemoOptions } from './demo-capture.js';
+import { waitForEnd, withStore, type Ending } from './demo-runner.js';
+import { err, ExitCode, out, pad } from './output.js';
 import {
   anyExited,
   reportNotReady,
@@ -279,25 +279,7 @@ function report(ending: Ending<CaptureResult>, s: Summary, o: CaptureDemoOptions
     recorded: s.recorded,
   };
   if (!o.json && s.recorded.length > 0) printHistory(s);
-  switch (ending.kind) {
-    case 'completed':
-      if (o.json) outJson({ ...ids, result: ending.result });
-      else {
-        out();
-        for (const line of describeCapture(ending.result)) out(line);
-      }
-      return ExitCode.OK;
-    case 'failed':
-      if (o.json) outJson({ ...ids, error: errorJson(ending.error) });
-      else printFailure(`Capture failed (workflowId ${s.workflowId}, runId ${s.runId})`, ending.error);
-      return ExitCode.FAILED;
-    case 'blocked':
-      if (o.json) outJson({ ...ids, blocked: errorJson(ending.error) });
-      else
-        printFailure(`The workflow task of ${s.workflowId} failed; the execution stays open`, ending.error);
-      return ExitCode.FAILED;
-    case 'interrupted':
-      err(`Interrupted; the capture ${s.workflowId} is durable and finishes when its workers run again.`);
-      return ExitCode.INTERRUPTED;
-  }
+  return reportCapture(ending, ids, o.json, {
+    interrupted: `Interrupted; the capture ${s.workflowId} is durable and finishes when its workers run again.`,
+  });
 }
