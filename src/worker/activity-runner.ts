@@ -148,7 +148,8 @@ export class ActivityRunner implements RemoteActivityHost {
       return this.afterFailure(state, failure);
     }
     const release = await this.services.acquireActivitySlot();
-    await this.services.activityStartPermit();
+    const permit = this.services.activityStartPermit();
+    if (permit !== undefined) await permit;
     let outcome: AttemptOutcome;
     const startMs = clock.nowMs();
     try {

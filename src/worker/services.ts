@@ -58,8 +58,8 @@ export interface WorkerServices {
   workflowTypes(): string[];
   /** Waits for a free activity slot (maxConcurrentActivities); returns its release. */
   acquireActivitySlot(): Promise<() => void>;
-  /** Waits until another attempt may start (maxActivitiesPerSecond). */
-  activityStartPermit(): Promise<void>;
+  /** Waits until another attempt may start (maxActivitiesPerSecond); undefined when there is no limit. */
+  activityStartPermit(): Promise<void> | undefined;
   /** The execution left this worker (closed, lost, blocked or handed back). */
   forget(runId: string): void;
 }

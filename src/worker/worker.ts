@@ -107,8 +107,8 @@ export class Worker implements WorkerServices {
     return this.slots.acquire();
   }
 
-  activityStartPermit(): Promise<void> {
-    return this.startRate?.take() ?? Promise.resolve();
+  activityStartPermit(): Promise<void> | undefined {
+    return this.startRate?.take();
   }
 
   forget(runId: string): void {
