@@ -7,8 +7,9 @@ import type { ExecutionRecord, ListFilter, Store } from '../store/types.js';
 import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
 import { CloseWaiter } from './close-waiter.js';
 import { QueryClient } from './query-client.js';
-import { WorkflowHandle } from './handle.js';
+import { WorkflowHandle, type HandleDeps } from './handle.js';
 import { buildStartRequest, type StartOptions, type WorkflowRef } from './start-request.js';
+import type { StepsShape } from './reset-point.js';
 
 export type { StartOptions, WorkflowRef } from './start-request.js';
 
@@ -24,6 +25,12 @@ export interface ClientDeps {
   resultPollMs?: number;
   /** How long `query()` waits for a worker's answer, in ms. @default 10000 */
   queryTimeoutMs?: number;
+  /**
+   * The graph of a step workflow type (as `definition.graph`), so that `reset({ toStep })` takes
+   * its step names. Step workflows this client started from their definition are known anyway.
+   * @default none
+   */
+  stepGraph?: (workflowType: string) => StepsShape | undefined;
 }
 
 /**
@@ -38,6 +45,8 @@ export interface ClientDeps {
 export class Client {
   private readonly waiter: CloseWaiter;
   private readonly queries: QueryClient;
+  /** Graphs of the step workflows started from their definition, by workflow type. */
+  private readonly stepGraphs = new Map<string, StepsShape>();
 
   constructor(private readonly deps: ClientDeps) {
     this.waiter = new CloseWaiter(deps.store, deps.resultPollMs ?? 100);
@@ -57,6 +66,7 @@ export class Client {
     options: StartOptions<ArgsOf<W>>,
   ): Promise<WorkflowHandle<ResultOf<W>>> {
     const req = buildStartRequest(this.deps.converter, this.deps.clock.nowMs(), workflow, options);
+    this.rememberSteps(workflow);
     await this.deps.store.createExecution(req);
     return new WorkflowHandle(this.handleDeps(), req.workflowId, req.runId);
   }
@@ -83,6 +93,7 @@ export class Client {
       'signal name',
     );
     const payload = this.deps.converter.toPayload(options.signalArgs, `arguments of signal '${signalName}'`);
+    this.rememberSteps(workflow);
     const runId = await this.deps.store.signalWithStart(req, {
       workflowId: req.workflowId,
       runId: undefined,
@@ -104,7 +115,16 @@ export class Client {
     return new WorkflowHandle<R>(this.handleDeps(), workflowId, runId);
   }
 
-  /** Executions, newest first, filtered by status, workflow type or id. @default limit 100 */
+  /**
+   * Executions, newest first, filtered by status, workflow type, workflowId (exact, or a literal
+   * substring with `workflowIdContains`), start time (`startedAfterMs` inclusive, `startedBeforeMs`
+   * exclusive, epoch ms) and search attributes; paged with `limit` (default 100) and `offset`
+   * (default 0), as Temporal's ListWorkflowExecutions.
+   *
+   * @throws ValidationError for a filter of the wrong type or range (naming it).
+   * @example
+   * const page2 = await client.list({ workflowIdContains: 'capture-', status: 'FAILED', limit: 20, offset: 20 });
+   */
   async list(filter: ListFilter & { searchAttributes?: SearchAttributes } = {}): Promise<ExecutionRecord[]> {
     if (filter.searchAttributes === undefined) return this.deps.store.listExecutions(filter);
     return this.deps.store.listExecutions({
@@ -118,13 +138,21 @@ export class Client {
     this.waiter.close();
   }
 
-  private handleDeps() {
+  private handleDeps(): HandleDeps {
     return {
       store: this.deps.store,
       converter: this.deps.converter,
       clock: this.deps.clock,
       waiter: this.waiter,
       queries: this.queries,
+      stepGraph: (workflowType) => this.deps.stepGraph?.(workflowType) ?? this.stepGraphs.get(workflowType),
     };
+  }
+
+  /** Keeps the graph of a step workflow definition (one with a `graph`), for `reset({ toStep })`. */
+  private rememberSteps(workflow: WorkflowRef): void {
+    if (typeof workflow !== 'object' || workflow === null || !('graph' in workflow)) return;
+    const graph = (workflow as { graph?: StepsShape & { name?: unknown } }).graph;
+    if (graph !== undefined && Array.isArray(graph.steps)) this.stepGraphs.set(workflow.name, graph);
   }
 }

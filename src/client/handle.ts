@@ -2,7 +2,7 @@ import type { DataConverter } from '../common/converter.js';
 import { checkStoredString } from '../common/stored-string.js';
 import { WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '../common/failures.js';
-import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { ExecutionStatus, HistoryEvent, ResetOrigin } from '../common/history.js';
 import type { Clock } from '../common/clock.js';
 import { openActivities } from '../store/open-activities.js';
 import type { ExecutionRecord, Store } from '../store/types.js';
@@ -13,6 +13,8 @@ import { waitForUpdate, WorkflowUpdateHandle } from './update-handle.js';
 import type { UpdateDefinition } from '../runtime/updates.js';
 import { newId } from '../common/ids.js';
 import { QueryFailedError, QueryNotRegisteredError, type QueryDefinition } from '../runtime/queries.js';
+import { checkResetOptions, resetPoint, type ResetOptions, type StepsShape } from './reset-point.js';
+import { buildResetRequest } from './reset-request.js';
 
 /** An activity that has been scheduled and not closed, as `describe()` shows it. */
 export interface PendingActivityDescription {
@@ -51,6 +53,8 @@ export interface WorkflowExecutionDescription {
   memo: Record<string, unknown> | undefined;
   /** Search attributes as stored (a Date as ISO text). */
   searchAttributes: Record<string, string | number | boolean>;
+  /** On a run made by `reset()`: the run reset, the last event copied from it, and why. */
+  resetFrom?: ResetOrigin;
 }
 
 /** A saved event history, as `fetchHistory()` returns it (payloads as stored). */
@@ -67,6 +71,8 @@ export interface HandleDeps {
   clock: Clock;
   waiter: CloseWaiter;
   queries: QueryClient;
+  /** The graph of a step workflow type, when the client knows it (lets `reset` take step names). */
+  stepGraph?: (workflowType: string) => StepsShape | undefined;
 }
 
 /**
@@ -132,10 +138,10 @@ export class WorkflowHandle<R = unknown> {
     const decode = (p: Parameters<DataConverter['fromPayload']>[0] | undefined): unknown =>
       p === undefined ? undefined : this.deps.converter.fromPayload(p);
     const rows = await this.deps.store.getPendingActivities(r.runId);
-    const pending =
-      r.status === 'RUNNING'
-        ? openActivities(await this.deps.store.getHistory(r.runId), rows).map((a) => a.record)
-        : [];
+    const history = r.status === 'RUNNING' ? await this.deps.store.getHistory(r.runId) : undefined;
+    const pending = history === undefined ? [] : openActivities(history, rows).map((a) => a.record);
+    const started = history?.[0] ?? (await this.deps.store.getHistory(r.runId, 1, 1))[0];
+    const resetFrom = started?.eventType === 'WorkflowExecutionStarted' ? started.attrs.resetFrom : undefined;
     return {
       workflowId: r.workflowId,
       runId: r.runId,
@@ -161,6 +167,7 @@ export class WorkflowHandle<R = unknown> {
       worker: r.leaseOwner,
       memo: decode(r.memo) as Record<string, unknown> | undefined,
       searchAttributes: r.searchAttributes,
+      ...(resetFrom === undefined ? {} : { resetFrom }),
     };
   }
 
@@ -284,6 +291,36 @@ export class WorkflowHandle<R = unknown> {
    */
   async terminate(reason = 'terminated by client'): Promise<void> {
     await this.deps.store.terminate(this.workflowId, this.runId, reason, this.deps.clock.nowMs());
+  }
+
+  /**
+   * Resets the execution, as Temporal's ResetWorkflowExecution: a new run of the same workflowId
+   * whose history is this run's events 1..N (copied, ids and times kept), after which the workflow
+   * code runs again from that point (the copied activities are replayed, not run again). N is
+   * `toEventId`, or the event before the first `ActivityTaskScheduled` of `toStep` (an activity
+   * type, or a step name of a step workflow whose definition the client knows). Acts on the
+   * handle's run (pinned, or the newest). A running run of the workflowId is terminated with
+   * reason `reset: <reason>`, in the same transaction as the new run is written; the reuse policy
+   * does not apply. The new run's `describe().resetFrom` names this run. See docs/reset.md.
+   *
+   * @returns a handle pinned to the new run.
+   * @throws ValidationError (nothing written) when both or neither of toEventId and toStep are
+   *   given; toEventId is not an integer in [1, last event id] or is the close event; the point
+   *   leaves an activity or a timer open (the message names it and the nearest valid event ids);
+   *   toStep names no activity type or step of the history (the message lists those present).
+   * @throws WorkflowNotFoundError when there is no such execution.
+   * @example
+   * const newRun = await client.getHandle('capture-mewtwo').reset({ toStep: 'throwPokeball', reason: 'ball fixed' });
+   * await newRun.result();
+   */
+  async reset(options: ResetOptions): Promise<WorkflowHandle<R>> {
+    const reason = checkResetOptions(options);
+    const record = await this.record();
+    const history = await this.deps.store.getHistory(record.runId);
+    const toEventId = resetPoint(history, record.runId, options, this.deps.stepGraph?.(record.workflowType));
+    const req = buildResetRequest(record, history, toEventId, reason, this.deps.clock.nowMs());
+    await this.deps.store.resetExecution(req);
+    return new WorkflowHandle<R>(this.deps, this.workflowId, req.newRunId);
   }
 
   private async record(): Promise<ExecutionRecord> {

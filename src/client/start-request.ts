@@ -101,6 +101,8 @@ export function buildStartRequest(
       ...(executionTimeoutMs === undefined ? {} : { executionTimeoutMs }),
       ...(runTimeoutMs === undefined ? {} : { runTimeoutMs }),
       ...(options.retry === undefined ? {} : { retry: resolveRetryPolicy(options.retry) }),
+      // Kept so that a reset knows them apart from the ones the workflow upserted later.
+      ...(searchAttributes === undefined ? {} : { searchAttributes }),
     },
     payload,
   };

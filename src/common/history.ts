@@ -27,6 +27,16 @@ export interface EventAttributes {
     retry?: ResolvedRetryPolicy;
     /** Start of the first run, on the runs a retry policy started. */
     firstRunStartMs?: number;
+    /**
+     * The search attributes given at start, in stored form (a reset starts from them), when any
+     * were given.
+     */
+    searchAttributes?: Record<string, string | number | boolean>;
+    /**
+     * On a run made by a reset (`handle.reset()`): the run it was reset from, the last event
+     * copied from that run's history, and why. Workflow code never sees it.
+     */
+    resetFrom?: ResetOrigin;
   };
   ActivityTaskScheduled: { seq: number; activityType: string; options: ResolvedActivityOptions };
   /** `identity`: the worker that ran the attempt; absent when no worker took an activity task. */
@@ -68,6 +78,15 @@ export interface EventAttributes {
   WorkflowExecutionFailed: { retryState?: RetryState; newExecutionRunId?: string };
   WorkflowExecutionCanceled: Record<string, never>;
   WorkflowExecutionTerminated: { reason: string };
+}
+
+/** Where a run made by a reset comes from, as its `WorkflowExecutionStarted` records it. */
+export interface ResetOrigin {
+  /** The run reset. */
+  runId: string;
+  /** The last event of that run's history copied into this one (events 1..eventId). */
+  eventId: number;
+  reason: string;
 }
 
 /** The name of a history event. */

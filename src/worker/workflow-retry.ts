@@ -17,7 +17,8 @@ export function nextRunAfterFailure(
   failurePayload: Payload,
   execution: Pick<ExecutionRecord, 'memo' | 'searchAttributes'>,
 ): CreateExecutionRequest | undefined {
-  const a = started.attrs;
+  // A retry of a run made by a reset is not itself made by a reset.
+  const { resetFrom: _resetFrom, ...a } = started.attrs;
   if (a.retry === undefined) return undefined;
   const nowMs = services.clock.nowMs();
   const firstRunStartMs = a.firstRunStartMs ?? started.timeMs;

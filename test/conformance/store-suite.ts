@@ -3,63 +3,12 @@ import {
   LeaseLostError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
-  type HistoryEvent,
-  type Store,
 } from '../../src/index.js';
-import type { CreateExecutionRequest, ExecutionWrite } from '../../src/store/types.js';
+import { claim, completion, startRequest, write, type OpenStore } from './fixtures.js';
+import { listCases } from './list-cases.js';
+import { resetCases } from './reset-cases.js';
 
-/** How a conformance run gets a fresh, empty store. */
-export type OpenStore = () => Promise<Store>;
-
-let counter = 0;
-function startRequest(
-  workflowId: string,
-  over: Partial<CreateExecutionRequest> = {},
-): CreateExecutionRequest {
-  const runId = `run-${++counter}-${Math.random().toString(36).slice(2)}`;
-  const startEvent: HistoryEvent = {
-    eventId: 1,
-    eventType: 'WorkflowExecutionStarted',
-    timeMs: 1000,
-    attrs: {
-      workflowType: 'T',
-      workflowId,
-      taskQueue: 'q',
-      attempt: 1,
-      randomSeed: 's',
-      historyVersion: 1,
-      batonVersion: 'test',
-    },
-    payload: '[]',
-  };
-  return {
-    workflowId,
-    runId,
-    workflowType: 'T',
-    taskQueue: 'q',
-    reusePolicy: 'ALLOW_DUPLICATE',
-    startEvent,
-    nowMs: 1000,
-    ...over,
-  };
-}
-
-function completion(eventId: number): HistoryEvent {
-  return { eventId, eventType: 'WorkflowExecutionCompleted', timeMs: 2000, attrs: {}, payload: '"done"' };
-}
-
-const claim = (store: Store, workerId: string, nowMs: number, leaseMs = 1000) =>
-  store.claimExecutions({ taskQueue: 'q', workerId, leaseMs, limit: 10, nowMs, includeBlocked: false });
-
-function write(
-  runId: string,
-  workerId: string,
-  epoch: number,
-  expectedLastEventId: number,
-  events: HistoryEvent[],
-): ExecutionWrite {
-  return { runId, workflowId: 'w', workerId, epoch, expectedLastEventId, events };
-}
+export type { OpenStore } from './fixtures.js';
 
 /** The store conformance suite: every Store implementation must pass it. */
 export function storeConformance(name: string, open: OpenStore): void {
@@ -267,5 +216,8 @@ export function storeConformance(name: string, open: OpenStore): void {
       expect(inbox[0]!.id).toBeLessThan(inbox[1]!.id);
       await store.close();
     });
+
+    listCases(open);
+    resetCases(open);
   });
 }

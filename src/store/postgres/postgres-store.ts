@@ -13,9 +13,12 @@ import type {
   QueryAnswer,
   QueryRecord,
   ReleaseRequest,
+  ResetExecutionRequest,
+  ResetExecutionResult,
   SignalRequest,
   Store,
   StoreNotice,
+  TaskQueueBacklog,
   UpdateRecord,
   UpdateRequest,
 } from '../types.js';
@@ -42,6 +45,7 @@ import {
 } from './open-database.js';
 import * as reads from './reads.js';
 import { PoolDb, Reconnector } from './reconnect.js';
+import { resetOp } from './reset.js';
 import { ms, toInbox, type InboxRow } from './rows.js';
 import { ST } from './statements.js';
 import { PostgresTopicStore } from './topic-store.js';
@@ -171,8 +175,8 @@ export class PostgresStore implements Store {
     return reads.getExecution(this.db, workflowId, runId);
   }
 
-  getHistory(runId: string, fromEventId = 1): Promise<HistoryEvent[]> {
-    return reads.getHistory(this.db, runId, fromEventId);
+  getHistory(runId: string, fromEventId = 1, toEventId?: number): Promise<HistoryEvent[]> {
+    return reads.getHistory(this.db, runId, fromEventId, toEventId);
   }
 
   getLastEvent(runId: string): Promise<HistoryEvent | undefined> {
@@ -189,6 +193,16 @@ export class PostgresStore implements Store {
 
   listExecutions(filter: ListFilter): Promise<ExecutionRecord[]> {
     return reads.listExecutions(this.db, filter);
+  }
+
+  taskQueueBacklog(nowMs: number): Promise<TaskQueueBacklog[]> {
+    return reads.taskQueueBacklog(this.db, nowMs);
+  }
+
+  async resetExecution(req: ResetExecutionRequest): Promise<ResetExecutionResult> {
+    let terminatedRunId: string | undefined;
+    await this.committer.enqueue({ apply: resetOp(req, (id) => (terminatedRunId = id)) });
+    return { terminatedRunId };
   }
 
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void> {

@@ -1,9 +1,9 @@
-import { ValidationError } from '../../common/errors.js';
 import type { HistoryEvent } from '../../common/history.js';
 import type {
   ExecutionRecord,
   ListFilter,
   PendingActivityRecord,
+  TaskQueueBacklog,
   QueryAnswer,
   QueryRecord,
   UpdateRecord,
@@ -21,6 +21,7 @@ import {
   type ExecutionRow,
 } from './rows.js';
 import type { QueryResultRow } from 'pg';
+import { checkListFilter, containsPattern } from '../list-filter.js';
 import { ST, type Queryable, type Statement } from './statements.js';
 
 /** Reads of the PostgreSQL store, and its queries (asked by clients, taken and answered by workers). */
@@ -37,8 +38,18 @@ export async function getExecution(
   return rows[0] === undefined ? undefined : toExecution(rows[0]);
 }
 
-export async function getHistory(db: Queryable, runId: string, fromEventId: number): Promise<HistoryEvent[]> {
-  return (await db.query<EventRow>(ST.history, [runId, fromEventId])).rows.map(toEvent);
+/** Events `fromEventId` through `toEventId` (or the last) of a run, in order. */
+export async function getHistory(
+  db: Queryable,
+  runId: string,
+  fromEventId: number,
+  toEventId?: number,
+): Promise<HistoryEvent[]> {
+  const { rows } =
+    toEventId === undefined
+      ? await db.query<EventRow>(ST.history, [runId, fromEventId])
+      : await db.query<EventRow>(ST.historyRange, [runId, fromEventId, toEventId]);
+  return rows.map(toEvent);
 }
 
 export async function getPendingActivities(db: Queryable, runId: string): Promise<PendingActivityRecord[]> {
@@ -51,35 +62,42 @@ export async function closedAmong(db: Queryable, runIds: readonly string[]): Pro
 }
 
 /**
- * Executions matching the filter, newest first. Search attributes match by JSON containment.
- * @throws ValidationError for a search attribute name that is not an identifier
+ * Executions matching the filter, newest first, paged by `limit` and `offset`. Search attributes
+ * match by JSON containment; `workflowIdContains` is a literal, case-sensitive substring (LIKE
+ * with its wildcards escaped).
+ * @throws ValidationError for a bad filter (see `checkListFilter`), before any query
  */
 export async function listExecutions(db: Queryable, filter: ListFilter): Promise<ExecutionRecord[]> {
+  const { limit, offset } = checkListFilter(filter);
   const where: string[] = [];
   const params: unknown[] = [];
-  for (const [column, value] of [
-    ['status', filter.status],
-    ['workflow_type', filter.workflowType],
-    ['workflow_id', filter.workflowId],
-  ] as const) {
-    if (value !== undefined) {
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    }
-  }
+  const add = (clause: (n: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (filter.status !== undefined) add((n) => `status = ${n}`, filter.status);
+  if (filter.workflowType !== undefined) add((n) => `workflow_type = ${n}`, filter.workflowType);
+  if (filter.workflowId !== undefined) add((n) => `workflow_id = ${n}`, filter.workflowId);
+  if (filter.workflowIdContains !== undefined)
+    add((n) => `workflow_id LIKE ${n} ESCAPE '\\'`, containsPattern(filter.workflowIdContains));
+  if (filter.startedAfterMs !== undefined) add((n) => `start_time_ms >= ${n}`, ms(filter.startedAfterMs));
+  if (filter.startedBeforeMs !== undefined) add((n) => `start_time_ms < ${n}`, ms(filter.startedBeforeMs));
   const attributes = filter.searchAttributes ?? {};
-  for (const name of Object.keys(attributes)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw new ValidationError(`searchAttributes.${name}: not a valid attribute name`);
-  }
-  if (Object.keys(attributes).length > 0) {
-    params.push(JSON.stringify(attributes));
-    where.push(`search_attributes @> $${params.length}::jsonb`);
-  }
-  params.push(filter.limit ?? 100);
+  if (Object.keys(attributes).length > 0)
+    add((n) => `search_attributes @> ${n}::jsonb`, JSON.stringify(attributes));
+  params.push(limit, offset);
   const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY start_time_ms DESC, seq DESC LIMIT $${params.length}`;
+    ORDER BY start_time_ms DESC, seq DESC LIMIT $${params.length - 1} OFFSET $${params.length}`;
   return (await db.query<ExecutionRow>(sql, params)).rows.map(toExecution);
+}
+
+/** See `Store.taskQueueBacklog`: one statement over executions and pending activities. */
+export async function taskQueueBacklog(db: Queryable, nowMs: number): Promise<TaskQueueBacklog[]> {
+  const { rows } = await db.query<{ task_queue: string; kind: 'workflow' | 'activity'; n: number }>(
+    ST.backlog,
+    [ms(nowMs)],
+  );
+  return rows.map((r) => ({ taskQueue: r.task_queue, kind: r.kind, count: r.n }));
 }
 
 export async function getUpdate(

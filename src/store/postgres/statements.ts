@@ -74,6 +74,18 @@ const SQL = {
   closedAmong: `SELECT run_id FROM executions WHERE run_id = ANY($1::text[]) AND status <> 'RUNNING'`,
   insertEvent: `INSERT INTO history_events (run_id, ${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   history: `SELECT ${EVENT_COLUMNS} FROM history_events WHERE run_id = $1 AND event_id >= $2 ORDER BY event_id`,
+  historyRange: `SELECT ${EVENT_COLUMNS} FROM history_events WHERE run_id = $1 AND event_id BETWEEN $2 AND $3
+    ORDER BY event_id`,
+  /** $1 now: due workflow tasks held by no live lease, and due unclaimed activity tasks, per queue. */
+  backlog: `SELECT task_queue, 'workflow' AS kind, count(*)::int AS n FROM executions
+      WHERE status = 'RUNNING' AND ready_at_ms <= $1 AND (lease_owner IS NULL OR lease_expires_at_ms <= $1)
+      GROUP BY task_queue
+    UNION ALL
+    SELECT p.task_queue, 'activity' AS kind, count(*)::int AS n FROM pending_activities p
+      JOIN executions e ON e.run_id = p.run_id AND e.status = 'RUNNING'
+     WHERE p.task_queue IS NOT NULL AND p.claimed_by IS NULL AND p.next_attempt_ms <= $1
+     GROUP BY p.task_queue
+    ORDER BY 1, 2`,
   lastEvent: `SELECT ${EVENT_COLUMNS} FROM history_events WHERE run_id = $1 ORDER BY event_id DESC LIMIT 1`,
   /** $1 queue, $2 now, $3 limit, $4 worker, $5 lease end. */
   claim: `WITH c AS (

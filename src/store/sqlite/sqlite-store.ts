@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import type { Payload } from '../../common/converter.js';
-import { ValidationError } from '../../common/errors.js';
 import type { HistoryEvent } from '../../common/history.js';
 import type {
   ClaimedExecution,
@@ -18,9 +17,12 @@ import type {
   UpdateRequest,
   UpdateStage,
   ReleaseRequest,
+  ResetExecutionRequest,
+  ResetExecutionResult,
   SignalRequest,
   Store,
   StoreNotice,
+  TaskQueueBacklog,
 } from '../types.js';
 import { applyExecutionWrite } from './apply-write.js';
 import { claimBatch } from './claim.js';
@@ -41,6 +43,8 @@ import {
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTopicStore } from './topic-store.js';
 import { SqliteActivityTasks } from './activity-tasks.js';
+import { listExecutions, prepareBacklog } from './reads.js';
+import { applyReset, prepareReset, type ResetStatements } from './reset.js';
 
 export type { SqliteStoreOptions } from './open-database.js';
 
@@ -60,6 +64,8 @@ export class SqliteStore implements Store {
   private readonly committer: GroupCommitter;
   private readonly listeners = new Set<(notice: StoreNotice) => void>();
   private readonly listCache = new Map<string, Database.Statement>();
+  private readonly resetSt: ResetStatements;
+  private readonly backlog: (nowMs: number) => TaskQueueBacklog[];
   private closed = false;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -69,6 +75,8 @@ export class SqliteStore implements Store {
     this.db = openDatabase(path, location, memory, options);
     this.st = prepareStatements(this.db);
     this.committer = new GroupCommitter(this.db);
+    this.resetSt = prepareReset(this.db);
+    this.backlog = prepareBacklog(this.db);
     this.topics = new SqliteTopicStore(this.db, (topic) => this.emit({ kind: 'topic', topic }));
     this.activityTasks = new SqliteActivityTasks(this.db, (runId, taskQueue) => {
       this.emit({ kind: 'inbox', runId });
@@ -175,8 +183,9 @@ export class SqliteStore implements Store {
     return row === undefined ? undefined : toExecution(row);
   }
 
-  async getHistory(runId: string, fromEventId = 1): Promise<HistoryEvent[]> {
-    return this.readHistory(runId, fromEventId);
+  async getHistory(runId: string, fromEventId = 1, toEventId?: number): Promise<HistoryEvent[]> {
+    if (toEventId === undefined) return this.readHistory(runId, fromEventId);
+    return (this.st.historyRange.all(runId, fromEventId, toEventId) as EventRow[]).map(toEvent);
   }
 
   async getLastEvent(runId: string): Promise<HistoryEvent | undefined> {
@@ -193,32 +202,28 @@ export class SqliteStore implements Store {
   }
 
   async listExecutions(filter: ListFilter): Promise<ExecutionRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [
-      ['status', filter.status],
-      ['workflow_type', filter.workflowType],
-      ['workflow_id', filter.workflowId],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
-    for (const [name, value] of Object.entries(filter.searchAttributes ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-        throw new ValidationError(`searchAttributes.${name}: not a valid attribute name`);
-      where.push(`json_extract(search_attributes, '$.${name}') = ?`);
-      params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
-    }
-    const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY start_time_ms DESC, rowid DESC LIMIT ?`;
-    let stmt = this.listCache.get(sql);
-    if (stmt === undefined) {
-      stmt = this.db.prepare(sql);
-      this.listCache.set(sql, stmt);
-    }
-    return (stmt.all(...params, filter.limit ?? 100) as ExecutionRow[]).map(toExecution);
+    return listExecutions(this.db, this.listCache, filter);
+  }
+
+  async taskQueueBacklog(nowMs: number): Promise<TaskQueueBacklog[]> {
+    return this.backlog(nowMs);
+  }
+
+  resetExecution(req: ResetExecutionRequest): Promise<ResetExecutionResult> {
+    let done: ReturnType<typeof applyReset> | undefined;
+    return this.committer
+      .enqueue({
+        apply: () => {
+          done = applyReset(this.st, this.resetSt, req);
+        },
+        after: () => {
+          const { terminated, taskQueue } = done!;
+          if (terminated !== undefined)
+            this.emit({ kind: 'closed', runId: terminated.run_id, workflowId: terminated.workflow_id });
+          this.emit({ kind: 'task', taskQueue });
+        },
+      })
+      .then(() => ({ terminatedRunId: done!.terminated?.run_id }));
   }
 
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void> {

@@ -19,6 +19,8 @@ const SQL = {
     VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)`,
   insertEvent: `INSERT INTO history_events (run_id, event_id, event_type, time_ms, attrs, payload) VALUES (?, ?, ?, ?, ?, ?)`,
   history: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ? AND event_id >= ? ORDER BY event_id`,
+  historyRange: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events
+    WHERE run_id = ? AND event_id BETWEEN ? AND ? ORDER BY event_id`,
   claim: `UPDATE executions
          SET lease_owner = @workerId, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
        WHERE run_id IN (
