@@ -1,6 +1,9 @@
 import type { Payload } from '../common/converter.js';
 import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { TopicStore } from './topic-types.js';
+import type { ResetExecutionRequest, ResetExecutionResult } from './reset-types.js';
+
+export type { ResetExecutionRequest, ResetExecutionResult } from './reset-types.js';
 
 /**
  * The Store interface: persistence of executions, their event histories, pending activities and
@@ -261,15 +264,40 @@ export interface QueryRecord {
 /** The answer to a query: a result payload, or an error (its name and message). */
 export type QueryAnswer = { ok: true; payload: Payload } | { ok: false; name: string; message: string };
 
-/** Filters of {@link Store.listExecutions}. */
+/**
+ * Filters of {@link Store.listExecutions}; every filter given must hold. Results are newest first
+ * (start time, then creation order).
+ */
 export interface ListFilter {
   status?: ExecutionStatus;
   workflowType?: string;
   workflowId?: string;
+  /**
+   * Executions whose workflowId contains this text: a literal, case-sensitive substring (`%`, `_`
+   * and `\` match themselves).
+   */
+  workflowIdContains?: string;
+  /** Executions started at or after this time (epoch ms, inclusive). */
+  startedAfterMs?: number;
+  /** Executions started before this time (epoch ms, exclusive). */
+  startedBeforeMs?: number;
   /** Executions whose search attributes hold all these values (exact match). */
   searchAttributes?: Record<string, string | number | boolean>;
-  /** @default 100 */
+  /** Most executions returned, an integer ≥ 1. @default 100 */
   limit?: number;
+  /** Executions skipped first (paging: the next page's offset is offset + limit). @default 0 */
+  offset?: number;
+}
+
+/** Work waiting on one task queue, as {@link Store.taskQueueBacklog} counts it. */
+export interface TaskQueueBacklog {
+  taskQueue: string;
+  /**
+   * `'workflow'`: executions whose workflow task is due and held by no live lease; `'activity'`:
+   * activity tasks whose attempt is due and claimed by no worker.
+   */
+  kind: 'workflow' | 'activity';
+  count: number;
 }
 
 /** What a store announces to listeners in the same process, after the commit. */
@@ -308,13 +336,29 @@ export interface Store {
   inboxFor(workerId: string): Promise<InboxRecord[]>;
   /** The newest run of `workflowId`, or that run. */
   getExecution(workflowId: string, runId?: string): Promise<ExecutionRecord | undefined>;
-  getHistory(runId: string, fromEventId?: number): Promise<HistoryEvent[]>;
+  /** Events `fromEventId` (default 1) through `toEventId` (default the last), in order. */
+  getHistory(runId: string, fromEventId?: number, toEventId?: number): Promise<HistoryEvent[]>;
   /** The newest event of a run (its close event once it has closed). */
   getLastEvent(runId: string): Promise<HistoryEvent | undefined>;
   getPendingActivities(runId: string): Promise<PendingActivityRecord[]>;
   /** The runs among `runIds` that have closed, in one query. */
   closedAmong(runIds: readonly string[]): Promise<string[]>;
+  /** @throws ValidationError for a filter of the wrong type or range (naming it). */
   listExecutions(filter: ListFilter): Promise<ExecutionRecord[]>;
+  /**
+   * Backlog per task queue at `nowMs`: workflow tasks due and held by no live lease, activity
+   * tasks due and claimed by no worker. Queues with nothing waiting are absent. Sorted by task
+   * queue, then kind.
+   */
+  taskQueueBacklog(nowMs: number): Promise<TaskQueueBacklog[]>;
+  /**
+   * Resets a run (see {@link ResetExecutionRequest}). A run of the workflowId that is running (the
+   * run reset, or a newer one) is terminated in the same transaction, fenced as
+   * {@link Store.terminate}. The reuse policy does not apply.
+   * @throws WorkflowNotFoundError when the run is unknown
+   * @throws ValidationError when `toEventId` is out of range (nothing written)
+   */
+  resetExecution(req: ResetExecutionRequest): Promise<ResetExecutionResult>;
   /** Adds a signal to the inbox of a running execution. @throws WorkflowNotFoundError when unknown or closed */
   signal(req: SignalRequest): Promise<void>;
   /**
