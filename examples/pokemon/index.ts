@@ -5,3 +5,4 @@ export * from './services.js';
 export * from './activities.js';
 export * from './workflows.js';
 export * from './saga.js';
+export * from './encounter.js';

@@ -8,7 +8,8 @@
  * argument). Every error response is {@link ApiError} with a status from one table
  * (src/server/errors.ts): 400 validation, 401 no or wrong token, 404 unknown execution or topic,
  * 409 already started / not running, 413 body too large, 422 query or update failed in the
- * workflow, 504 no worker answered in time, 500 anything else.
+ * workflow, 504 no worker answered in time, 500 anything else; also 403 (a write from another
+ * origin, or a foreign `Host` on a server without token) and 415 (a body that is not JSON).
  */
 
 /** The status of a workflow execution (the store's words). */
@@ -141,6 +142,9 @@ export interface ApiHistory {
  * `GET /api/executions/:workflowId/stream?runId=` — server-sent events: `event: execution` with an
  * {@link ApiExecutionDetail} whenever its history grows or its status changes (one at once on
  * connect), and `event: history` with the {@link ApiHistoryEvent}s appended since the last message.
+ * Also: `?afterEventId=N` (or the `Last-Event-ID` header; `history` messages carry `id:` = their
+ * last event id) sends only later events; `?token=` carries the token (EventSource sends no
+ * headers); a `: heartbeat` comment every 15 s; the stream ends once the run closed.
  */
 export type ApiStreamEvent =
   { event: 'execution'; data: ApiExecutionDetail } | { event: 'history'; data: ApiHistoryEvent[] };
@@ -161,7 +165,7 @@ export interface ApiStartResponse {
   runId: string;
 }
 
-/** `POST /api/executions/:workflowId/signal` */
+/** `POST /api/executions/:workflowId/signal` (204 once the signal is durable). */
 export interface ApiSignalRequest {
   name: string;
   args?: unknown[];
@@ -172,7 +176,14 @@ export interface ApiQueryRequest {
   args?: unknown[];
 }
 /** `POST /api/executions/:workflowId/update` → `{ result }` */
-export type ApiUpdateRequest = ApiQueryRequest;
+export interface ApiUpdateRequest extends ApiQueryRequest {
+  /** Makes the update idempotent: a second call with this id gets the first outcome. */
+  updateId?: string;
+}
+/** The response of a query or an update: the handler's result. */
+export interface ApiResult {
+  result: unknown;
+}
 /** `POST /api/executions/:workflowId/cancel` and `/terminate` (204). */
 export interface ApiReasonRequest {
   reason?: string;
@@ -221,4 +232,15 @@ export interface ApiWorkflowType {
   name: string;
   taskQueue: string;
   stepGraph: ApiStepGraph | null;
+}
+
+/** `GET /api/health`: the server is up (and the token, if any, is right). */
+export interface ApiHealth {
+  status: 'ok';
+  /** Baton's version. */
+  version: string;
+  /** The store's kind: `sqlite` or `postgres`. */
+  store: string;
+  /** The topic broker: `store` or `jetstream`. */
+  broker: string;
 }

@@ -16,6 +16,24 @@ export interface DeliveryClaim {
   nowMs: number;
 }
 
+/** A consumer group of a topic, as {@link TopicStore.topicStats} counts it. */
+export interface TopicGroupStats {
+  group: string;
+  /** Deliveries of the group not yet acked or dead-lettered (waiting, leased or retrying). */
+  lag: number;
+  /** Messages dead-lettered by this group on this topic and not redriven since. */
+  deadLettered: number;
+}
+
+/** A topic, as {@link TopicStore.topicStats} counts it. */
+export interface TopicStats {
+  topic: string;
+  /** Messages the topic holds (on a dead-letter topic: its dead letters). */
+  events: number;
+  /** Its consumer groups, by name. */
+  groups: TopicGroupStats[];
+}
+
 /**
  * The part of a store that keeps durable topics: messages, consumer groups, deliveries and dead
  * letters. The store-backed topic broker sits on it; every store implements it and passes the
@@ -64,4 +82,11 @@ export interface TopicStore {
   redrive(deadLetterTopic: string, nowMs: number): Promise<number>;
   /** Messages of `topic` with `seq > afterSeq` published at or after `sinceMs`, oldest first. */
   readMessages(topic: string, afterSeq: number, sinceMs: number, limit: number): Promise<TopicMessage[]>;
+  /**
+   * Read-only counts for dashboards: every topic that has messages or groups (or only `topic`),
+   * by name, with its message count and each group's lag and dead letters not redriven.
+   */
+  topicStats(topic?: string): Promise<TopicStats[]>;
+  /** The newest `limit` messages of `topic` (dead letters included), oldest first. */
+  latestMessages(topic: string, limit: number): Promise<TopicMessage[]>;
 }

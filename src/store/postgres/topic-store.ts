@@ -8,7 +8,8 @@ import type {
   PublishResult,
   TopicMessage,
 } from '../../common/topic-messages.js';
-import type { DeliveryClaim, TopicStore } from '../topic-types.js';
+import type { DeliveryClaim, TopicStats, TopicStore } from '../topic-types.js';
+import { LATEST_MESSAGES, postgresTopicStats } from './topic-stats.js';
 
 /** A BIGINT as `pg` returns it: a string by default, a number if someone installed a type parser. */
 type BigIntValue = string | number;
@@ -291,6 +292,19 @@ export class PostgresTopicStore implements TopicStore {
   ): Promise<TopicMessage[]> {
     const { rows } = await guarded(`reading '${topic}'`, () =>
       this.pool.query<MessageRow>(SQL.read, [topic, afterSeq, sinceMs, limit]),
+    );
+    return rows.map(toMessage);
+  }
+
+  async topicStats(topic?: string): Promise<TopicStats[]> {
+    return guarded(topic === undefined ? 'topic statistics' : `statistics of '${topic}'`, () =>
+      postgresTopicStats(this.pool, topic),
+    );
+  }
+
+  async latestMessages(topic: string, limit: number): Promise<TopicMessage[]> {
+    const { rows } = await guarded(`reading the newest messages of '${topic}'`, () =>
+      this.pool.query<MessageRow>(LATEST_MESSAGES, [topic, limit]),
     );
     return rows.map(toMessage);
   }

@@ -6,7 +6,8 @@ import type {
   PublishResult,
   TopicMessage,
 } from '../../common/topic-messages.js';
-import type { DeliveryClaim, TopicStore } from '../topic-types.js';
+import type { DeliveryClaim, TopicStats, TopicStore } from '../topic-types.js';
+import { SqliteTopicStats } from './topic-stats.js';
 
 /** A row of `topic_messages`. */
 interface MessageRow {
@@ -120,12 +121,14 @@ function toMessage(r: MessageRow): TopicMessage {
  */
 export class SqliteTopicStore implements TopicStore {
   private readonly st: TopicStatements;
+  private readonly statsReader: SqliteTopicStats;
 
   constructor(
     private readonly db: Database.Database,
     private readonly notify: (topic: string) => void,
   ) {
     this.st = prepare(db);
+    this.statsReader = new SqliteTopicStats(db);
   }
 
   async publish(req: PublishRequest, nowMs: number, dedupWindowMs: number): Promise<PublishResult> {
@@ -239,6 +242,14 @@ export class SqliteTopicStore implements TopicStore {
     limit: number,
   ): Promise<TopicMessage[]> {
     return (this.st.read.all(topic, afterSeq, sinceMs, limit) as MessageRow[]).map(toMessage);
+  }
+
+  async topicStats(topic?: string): Promise<TopicStats[]> {
+    return this.statsReader.stats(topic);
+  }
+
+  async latestMessages(topic: string, limit: number): Promise<TopicMessage[]> {
+    return (this.statsReader.latestRows(topic, limit) as MessageRow[]).map(toMessage);
   }
 
   /** Appends a message (a dead letter when `dead` is given) and its deliveries; returns its seq. */
