@@ -36,5 +36,35 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval'],
     },
   },
+  {
+    // The web UI runs in the browser: src/ui/tsconfig.json (lib DOM) gives its globals to the type
+    // checker, which stands for no-undef in TypeScript. What it shows is data from users: never HTML.
+    files: ['src/ui/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({
+          property,
+          message: 'The UI renders user data as text: build elements with htm/Preact instead.',
+        })),
+        ...['write', 'writeln'].map((property) => ({
+          object: 'document',
+          property,
+          message: 'The UI renders user data as text: build elements with htm/Preact instead.',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ThrowStatement > Literal',
+          message: 'Never throw strings: throw an Error or a Failure.',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/dangerouslySetInnerHTML/]',
+          message: 'The UI renders user data as text: no dangerouslySetInnerHTML.',
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

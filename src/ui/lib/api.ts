@@ -1,0 +1,148 @@
+/**
+ * The HTTP API client of the UI: one function per endpoint of src/server/api-types.ts, each call
+ * with the token (when set). A non-2xx answer throws {@link ApiRequestError} with the server's
+ * {@link ApiError} message.
+ */
+import type {
+  ApiError,
+  ApiExecutionDetail,
+  ApiExecutionList,
+  ApiExecutionStatus,
+  ApiHistory,
+  ApiRedriveResponse,
+  ApiResetRequest,
+  ApiSignalRequest,
+  ApiStartRequest,
+  ApiStartResponse,
+  ApiTopic,
+  ApiTopicEvent,
+  ApiWorkflowType,
+} from '../../server/api-types.js';
+import { apiToken, authHeaders } from './token.js';
+
+/** An API call that failed: HTTP status, the server's error code and message. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+function isApiError(body: unknown): body is ApiError {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = body.error;
+  return typeof error === 'object' && error !== null && 'message' in error;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders() };
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    if (res.ok) throw new ApiRequestError(res.status, 'BAD_RESPONSE', `${path}: the answer is not JSON`);
+  }
+  if (!res.ok) {
+    if (isApiError(parsed)) {
+      const { code, message, issues } = parsed.error;
+      throw new ApiRequestError(res.status, code, message, issues);
+    }
+    throw new ApiRequestError(res.status, 'HTTP', `${method} ${path}: HTTP ${res.status} ${res.statusText}`);
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  const qs = params.toString();
+  return qs === '' ? path : `${path}?${qs}`;
+}
+
+/** The filters of the executions list (times as ISO-8601 strings). */
+export interface ExecutionFilters {
+  status?: ApiExecutionStatus | undefined;
+  type?: string | undefined;
+  q?: string | undefined;
+  startedAfter?: string | undefined;
+  startedBefore?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export function listExecutions(filters: ExecutionFilters): Promise<ApiExecutionList> {
+  return request('GET', withQuery('/api/executions', { ...filters }));
+}
+
+export function getExecution(workflowId: string, runId?: string): Promise<ApiExecutionDetail> {
+  return request('GET', withQuery(`/api/executions/${enc(workflowId)}`, { runId }));
+}
+
+export function getHistory(workflowId: string, runId?: string): Promise<ApiHistory> {
+  return request('GET', withQuery(`/api/executions/${enc(workflowId)}/history`, { runId }));
+}
+
+/**
+ * The URL of an execution's server-sent events. EventSource cannot send headers, so the token
+ * rides as the `token` query parameter.
+ */
+export function streamUrl(workflowId: string, runId?: string): string {
+  return withQuery(`/api/executions/${enc(workflowId)}/stream`, { runId, token: apiToken() ?? undefined });
+}
+
+export function startExecution(req: ApiStartRequest): Promise<ApiStartResponse> {
+  return request('POST', '/api/executions', req);
+}
+
+export function signalExecution(workflowId: string, req: ApiSignalRequest): Promise<void> {
+  return request('POST', `/api/executions/${enc(workflowId)}/signal`, req);
+}
+
+export function cancelExecution(workflowId: string, reason: string): Promise<void> {
+  return request('POST', `/api/executions/${enc(workflowId)}/cancel`, reason === '' ? {} : { reason });
+}
+
+export function terminateExecution(workflowId: string, reason: string): Promise<void> {
+  return request('POST', `/api/executions/${enc(workflowId)}/terminate`, reason === '' ? {} : { reason });
+}
+
+export function resetExecution(workflowId: string, req: ApiResetRequest): Promise<ApiStartResponse> {
+  return request('POST', `/api/executions/${enc(workflowId)}/reset`, req);
+}
+
+export async function listWorkflowTypes(): Promise<ApiWorkflowType[]> {
+  const body = await request<{ workflowTypes: ApiWorkflowType[] }>('GET', '/api/workflow-types');
+  return body.workflowTypes;
+}
+
+export async function listTopics(): Promise<ApiTopic[]> {
+  const body = await request<{ topics: ApiTopic[] }>('GET', '/api/topics');
+  return body.topics;
+}
+
+export async function listTopicEvents(topic: string, limit: number): Promise<ApiTopicEvent[]> {
+  const body = await request<{ events: ApiTopicEvent[] }>(
+    'GET',
+    withQuery(`/api/topics/${enc(topic)}/events`, { limit }),
+  );
+  return body.events;
+}
+
+export function redriveTopic(topic: string): Promise<ApiRedriveResponse> {
+  return request('POST', `/api/topics/${enc(topic)}/redrive`, {});
+}
