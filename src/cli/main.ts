@@ -16,6 +16,8 @@ import { DEFAULT_SERVER_DELAY_MS, parseServerDelay, runProfessorOakDemo } from '
 import { runChoreographyDemo } from './demo-choreography.js';
 import { err, ExitCode } from './output.js';
 import { registerWorkerCommand } from './worker-command.js';
+import { registerServerCommands } from './server-command.js';
+import { registerClientCommands } from './commands/index.js';
 
 /** The demos of `baton demo NAME`, with what they show. */
 const DEMOS: Record<string, string> = {
@@ -251,6 +253,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   registerWorkerCommand(program, storeOption(), setExit);
+  registerServerCommands(program, storeOption, setExit);
+  registerClientCommands(program, storeOption, setExit);
 
   return program;
 }

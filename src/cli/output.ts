@@ -85,3 +85,35 @@ export function errorJson(error: unknown): { name: string; message: string; type
 export function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
+
+/**
+ * A `JSON.stringify` replacer for decoded payloads: a `bigint` becomes its decimal text, a `Map`
+ * an object (or `[key, value]` pairs when a key is not a string), a `Set` an array, a
+ * `Uint8Array` its base64 text, an `Error` `{ name, message, …own fields, cause }`.
+ */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Map) {
+    const entries = [...(value as Map<unknown, unknown>).entries()];
+    return entries.every(([k]) => typeof k === 'string') ? Object.fromEntries(entries) : entries;
+  }
+  if (value instanceof Set) return [...(value as Set<unknown>)];
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (value instanceof Error) {
+    const fields: Record<string, unknown> = { name: value.name, message: value.message };
+    for (const [k, v] of Object.entries(value)) if (k !== 'stack' && k !== 'cause') fields[k] = v;
+    if (value.cause !== undefined) fields.cause = value.cause;
+    return fields;
+  }
+  return value;
+}
+
+/**
+ * A decoded value as JSON text (see {@link jsonReplacer}); `undefined` becomes `null`.
+ *
+ * @example
+ * jsonText({ level: 42n, caught: new Set(['Mewtwo']) }); // '{"level":"42","caught":["Mewtwo"]}'
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, jsonReplacer, indent) ?? 'null';
+}

@@ -1,0 +1,72 @@
+/**
+ * `baton signal`, `query` and `update` as child processes, answered by the worker in the test
+ * process (queries and updates need a worker running the workflow on the store).
+ */
+import { describe, expect, it } from 'vitest';
+import { encounter } from '../fixtures/cli-workflows.js';
+import { CLI_TIMEOUT_MS, QUEUE, ok, okJson, useCliEnv } from './cli-env.js';
+
+const env = useCliEnv('baton-cli-messages-');
+
+/** Starts an Encounter with `hp` as `id` (the worker in this process runs it). */
+async function encounterStarted(id: string, hp: number): Promise<void> {
+  await env.baton.client.start(encounter, {
+    workflowId: id,
+    taskQueue: QUEUE,
+    args: [{ name: 'Mewtwo', hp }],
+  });
+}
+
+describe.concurrent('signal, query, update (CLI, child processes)', { timeout: CLI_TIMEOUT_MS }, () => {
+  it('signal: each --input is one argument; the workflow gets it; --json', async () => {
+    await encounterStarted('signal-1', 50);
+    await encounterStarted('signal-2', 50);
+    const [people, json] = await Promise.all([
+      env.run('signal', 'signal-1', 'throwBall', '--input', '"ultra"'),
+      env.run('signal', 'signal-2', 'throwBall', '--input', '"great"', '--json'),
+    ]);
+    expect(ok(people)).toBe('signal throwBall sent to workflow execution signal-1\n');
+    expect(okJson(json)).toEqual({ workflowId: 'signal-2', signal: 'throwBall', sent: true });
+    expect(await env.baton.client.getHandle('signal-1').result()).toBe('caught Mewtwo with a ultra ball');
+    expect(await env.baton.client.getHandle('signal-2').result()).toBe('caught Mewtwo with a great ball');
+  });
+
+  it('query: prints the answer of the worker; --json', async () => {
+    await encounterStarted('query-1', 42);
+    const [people, json] = await Promise.all([
+      env.run('query', 'query-1', 'hp'),
+      env.run('query', 'query-1', 'hp', '--json'),
+    ]);
+    expect(ok(people)).toBe('42\n');
+    expect(okJson(json)).toEqual({ workflowId: 'query-1', query: 'hp', result: 42 });
+  });
+
+  it('update: prints the result; a rejected update exits 1 with its cause; --json', async () => {
+    await encounterStarted('update-1', 50);
+    const [people, rejected] = await Promise.all([
+      env.run('update', 'update-1', 'heal', '--input', '20', '--update-id', 'heal-1'),
+      env.run('update', 'update-1', 'heal', '--input', '-5'),
+    ]);
+    expect(ok(people)).toBe('70\n');
+    expect(rejected.code).toBe(1);
+    expect(rejected.stdout).toBe('');
+    expect(rejected.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^baton: update '[\w-]+' rejected: heal: expected a positive amount, got -5$/,
+      ) as string,
+      '  ApplicationFailure [Error]: heal: expected a positive amount, got -5',
+    ]);
+    // The same update id gets the first outcome: the handler ran once.
+    const again = await env.run(
+      'update',
+      'update-1',
+      'heal',
+      '--input',
+      '20',
+      '--update-id',
+      'heal-1',
+      '--json',
+    );
+    expect(okJson(again)).toEqual({ workflowId: 'update-1', update: 'heal', result: 70 });
+  });
+});
