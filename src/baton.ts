@@ -8,6 +8,9 @@ import { DEFAULT_STORE_URL, openStore, type StoreOptions } from './store/open-st
 import type { Store } from './store/types.js';
 import { Worker } from './worker/worker.js';
 import type { WorkerOptions } from './worker/options.js';
+import type { WorkerHooks } from './worker/services.js';
+import { combineHooks } from './worker/combine-hooks.js';
+import { tracingHooks } from './observability/tracing.js';
 import { StoreBroker } from './topics/store-broker.js';
 import { Topics } from './topics/topics.js';
 import { topicActivities } from './topics/workflow-activities.js';
@@ -50,6 +53,24 @@ export interface BatonOptions extends StoreOptions {
   queryTimeout?: Duration;
   /** Durable topics: the broker (the store by default, or NATS JetStream) and its settings. */
   topics?: TopicsOptions;
+  /**
+   * Observers installed on every worker made by {@link Baton.worker}, called before the worker's
+   * own `hooks` (see `combineHooks`). Metrics: `createMetrics(baton.store).hooks`.
+   *
+   * @default none
+   * @example
+   * const metrics = createMetrics(store);
+   * const baton = await Baton.open(url, { hooks: metrics.hooks });
+   */
+  hooks?: WorkerHooks;
+  /**
+   * OpenTelemetry spans for workflow executions and activity attempts ({@link tracingHooks}),
+   * through `@opentelemetry/api`: they cost next to nothing until an OpenTelemetry SDK is
+   * registered. `false` leaves them out.
+   *
+   * @default true
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -68,6 +89,8 @@ export class Baton {
   /** Durable topics (choreography): publish, subscribe in consumer groups, dead letters, redrive. */
   readonly topics: Topics;
   private readonly workers = new Set<Worker>();
+  /** The engine's hooks (tracing, then `BatonOptions.hooks`), installed on every worker. */
+  private readonly hooks: WorkerHooks;
 
   private constructor(
     readonly store: Store,
@@ -76,7 +99,9 @@ export class Baton {
     private readonly logger: Logger,
     queryTimeoutMs: number,
     broker: TopicBroker,
+    hooks: WorkerHooks,
   ) {
+    this.hooks = hooks;
     this.client = new Client({ store, converter, clock, queryTimeoutMs });
     this.topics = new Topics({ broker, converter, clock, logger, client: this.client });
   }
@@ -112,12 +137,14 @@ export class Baton {
       await store.close();
       throw error;
     }
-    return new Baton(store, converter, clock, logger, queryTimeoutMs, broker);
+    const hooks = combineHooks(options.tracing === false ? undefined : tracingHooks(), options.hooks);
+    return new Baton(store, converter, clock, logger, queryTimeoutMs, broker, hooks);
   }
 
   /**
    * A worker on this engine's store; call `run()` to start it. Besides `options.activities` it
    * registers the activities behind `ctx.publish` and `ctx.waitForEvent` (reserved `baton.` names).
+   * Its hooks are the engine's (tracing, `BatonOptions.hooks`) followed by `options.hooks`.
    *
    * @throws ValidationError for bad options.
    */
@@ -125,7 +152,7 @@ export class Baton {
     const activities = { ...(options.activities ?? {}), ...topicActivities(this.topics) };
     const worker = new Worker(
       { store: this.store, converter: this.converter, clock: this.clock, logger: this.logger },
-      { ...options, activities },
+      { ...options, activities, hooks: combineHooks(this.hooks, options.hooks) },
     );
     this.workers.add(worker);
     return worker;

@@ -30,7 +30,23 @@ export {
 } from './client/handle.js';
 export { Worker } from './worker/worker.js';
 export type { WorkerOptions } from './worker/options.js';
-export type { WorkerHooks, ActivityAttemptEvent, ActivityRecordedEvent } from './worker/services.js';
+export type {
+  WorkerHooks,
+  ActivityAttemptEvent,
+  ActivityRecordedEvent,
+  ActivityStartedEvent,
+  ClosedStatus,
+  ExecutionRef,
+  GroupCommitEvent,
+  ReleaseReason,
+  WorkflowClosedEvent,
+  WorkflowReleasedEvent,
+  WorkflowTakenEvent,
+} from './worker/services.js';
+export { combineHooks } from './worker/combine-hooks.js';
+export { createMetrics, type BatonMetrics, type MetricsOptions } from './observability/metrics.js';
+export { tracingHooks, SPAN_ATTRIBUTES, type TracingOptions } from './observability/tracing.js';
+export { pinoLogger } from './observability/pino-logger.js';
 export { ActivityNotRegisteredError } from './worker/task-policy.js';
 export { defineWorkflow } from './runtime/definitions.js';
 export type {
@@ -84,7 +100,14 @@ export {
   type Payload,
 } from './common/converter.js';
 export type { HistoryEvent, EventType, ExecutionStatus } from './common/history.js';
-export { consoleLogger, silentLogger, type Logger, type LogLevel } from './common/logger.js';
+export {
+  consoleLogger,
+  silentLogger,
+  childLogger,
+  type Logger,
+  type BindableLogger,
+  type LogLevel,
+} from './common/logger.js';
 export { systemClock, type Clock } from './common/clock.js';
 export { openStore, DEFAULT_STORE_URL, type StoreOptions } from './store/open-store.js';
 export type { Store, WorkflowIdReusePolicy, ListFilter, ExecutionRecord } from './store/types.js';

@@ -1,4 +1,5 @@
 import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
 import {
   ApplicationFailure,
   BatonFailure,
@@ -24,6 +25,8 @@ export interface AttemptParams {
   lastHeartbeatDetails: unknown;
   onHeartbeat(details: unknown): void;
   clock: Clock;
+  /** The worker's logger; the attempt's `logger` binds the ids of `info` to it. @default silent */
+  logger?: Logger;
 }
 
 /** A running attempt: its outcome, and how to end it from outside. */
@@ -106,6 +109,7 @@ export function runAttempt(fn: ActivityFunction, p: AttemptParams): RunningAttem
       armHeartbeat();
       p.onHeartbeat(details);
     },
+    p.logger,
   );
   runInActivityContext(ctx, async () => fn(...p.args)).then(
     (value) => finish({ ok: true, value }),

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { BatonError } from '../common/errors.js';
+import { childLogger, silentLogger, type Logger } from '../common/logger.js';
 
 /** What an activity attempt knows about itself, as Temporal's `activity.Info`. */
 export interface ActivityInfo {
@@ -19,12 +20,28 @@ export interface ActivityInfo {
  * Reached from anywhere inside the attempt with {@link activityContext}.
  */
 export class ActivityContext {
+  private bound: Logger | undefined;
+
   constructor(
     readonly info: ActivityInfo,
     private readonly getSignal: () => AbortSignal,
     private readonly lastDetails: unknown,
     private readonly onHeartbeat: (details: unknown) => void,
+    /** The worker's logger, bound to this attempt's ids on first use of {@link logger}. */
+    private readonly baseLogger: Logger = silentLogger,
   ) {}
+
+  /**
+   * The worker's logger, every record carrying `workflowId`, `runId`, `activityType` and `attempt`
+   * (made on first use).
+   *
+   * @example
+   * activityContext().logger.info('calling the Pokédex', { url });
+   */
+  get logger(): Logger {
+    const { workflowId, runId, activityType, attempt } = this.info;
+    return (this.bound ??= childLogger(this.baseLogger, { workflowId, runId, activityType, attempt }));
+  }
 
   /** Fires when the attempt times out, is cancelled, or its worker shuts down. */
   get signal(): AbortSignal {

@@ -10,10 +10,11 @@ import {
 } from '../common/failures.js';
 import { decideRetry } from '../common/retry-policy.js';
 import { failurePayload } from '../common/failure-payload.js';
+import { childLogger, type Logger } from '../common/logger.js';
 import type { ExecutionWrite } from '../store/types.js';
 import { deadlineOf, type ActivityState } from './activity-state.js';
 import { RemoteActivities, type RemoteActivityHost } from './remote-activity.js';
-import type { WorkerServices } from './services.js';
+import type { ActivityAttemptEvent, ActivityStartedEvent, WorkerServices } from './services.js';
 
 /** The final outcome of an activity, handed to its execution to record. */
 export type ActivityOutcome =
@@ -31,6 +32,8 @@ export interface ActivityOwner {
   readonly workflowId: string;
   readonly runId: string;
   readonly workflowType: string;
+  /** The worker's logger with the execution's workflowId and runId bound. */
+  readonly log: Logger;
   /** Builds a fenced write of the owner with no history events. */
   bareWrite(): ExecutionWrite;
   /** Commits a write; false when the lease was lost (the owner is gone). */
@@ -106,6 +109,7 @@ export class ActivityRunner implements RemoteActivityHost {
     const reason = new CancelledFailure('activity cancellation requested');
     if (state.record.taskQueue !== undefined) {
       // An activity task is cancelled at once (its attempt, if taken, learns it at its next heartbeat).
+      if (state.remoteStartedAtMs !== undefined) this.report(state, state.remoteStartedAtMs, reason);
       this.remote.clear(state);
       state.running = false;
       this.owner.outcome({ state, eventType: 'ActivityTaskCanceled', failure: reason });
@@ -164,6 +168,7 @@ export class ActivityRunner implements RemoteActivityHost {
         return await this.afterFailure(state, late);
       }
       state.running = true;
+      this.services.hooks.onActivityStarted?.(this.startedEvent(state, startMs, false));
       const attempt = runAttempt(this.services.activities[record.activityType]!, {
         info: {
           activityType: record.activityType,
@@ -181,6 +186,7 @@ export class ActivityRunner implements RemoteActivityHost {
         lastHeartbeatDetails,
         onHeartbeat: (details) => this.heartbeat(state, details),
         clock,
+        logger: this.services.logger,
       });
       state.abort = attempt.abort;
       state.cancel = attempt.cancel;
@@ -224,6 +230,26 @@ export class ActivityRunner implements RemoteActivityHost {
     this.owner.crashed(error);
   }
 
+  attemptStarted(state: ActivityState, startedAtMs: number): void {
+    this.services.hooks.onActivityStarted?.(this.startedEvent(state, startedAtMs, true));
+  }
+
+  private startedEvent(state: ActivityState, startedAtMs: number, remote: boolean): ActivityStartedEvent {
+    const r = state.record;
+    return {
+      workflowId: this.owner.workflowId,
+      runId: this.owner.runId,
+      workflowType: this.owner.workflowType,
+      activityType: r.activityType,
+      activityId: String(r.seq),
+      attempt: r.attempt,
+      taskQueue: r.taskQueue ?? this.services.taskQueue,
+      remote,
+      startedAtMs,
+      scheduleToStartMs: Math.max(0, startedAtMs - r.nextAttemptMs),
+    };
+  }
+
   /** Reports an attempt and hands its outcome on: completed, or a failure for the retry policy. */
   private async finishAttempt(state: ActivityState, startMs: number, outcome: AttemptOutcome): Promise<void> {
     let failure: BatonFailure | undefined;
@@ -259,23 +285,22 @@ export class ActivityRunner implements RemoteActivityHost {
   ): void {
     const hooks = this.services.hooks;
     if (hooks.onActivityAttempt === undefined) return;
-    const event = {
+    const event: ActivityAttemptEvent = {
       workflowId: this.owner.workflowId,
       runId: this.owner.runId,
       activityType: state.record.activityType,
       activityId: String(state.record.seq),
       attempt: state.record.attempt,
+      outcome: 'completed',
       elapsedMs: this.services.clock.nowMs() - startMs,
     };
-    if (failure === undefined) hooks.onActivityAttempt({ ...event, outcome: 'completed' });
-    else
-      hooks.onActivityAttempt({
-        ...event,
-        outcome: failure instanceof TimeoutFailure ? 'timed out' : 'failed',
-        error: failure.message,
-        errorType: failureType(failure),
-        ...(lost ? { lost } : {}),
-      });
+    if (failure !== undefined) {
+      event.outcome = failure instanceof TimeoutFailure ? 'timed out' : 'failed';
+      event.error = failure.message;
+      event.errorType = failureType(failure);
+      if (lost) event.lost = true;
+    }
+    hooks.onActivityAttempt(event);
   }
 
   private async afterFailure(state: ActivityState, failure: BatonFailure): Promise<void> {
@@ -306,7 +331,10 @@ export class ActivityRunner implements RemoteActivityHost {
         `heartbeat details of activity '${state.record.activityType}'`,
       );
     } catch (err) {
-      this.services.logger.warn('heartbeat details dropped', { error: (err as Error).message });
+      const { activityType, attempt } = state.record;
+      childLogger(this.owner.log, { activityType, attempt }).warn('heartbeat details dropped', {
+        error: (err as Error).message,
+      });
       return;
     }
     if (state.heartbeatWriting) {

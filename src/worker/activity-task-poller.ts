@@ -9,6 +9,7 @@ import { runAttempt, type AttemptOutcome, type RunningAttempt } from '../activit
 import type { Payload } from '../common/converter.js';
 import { failurePayload } from '../common/failure-payload.js';
 import { ApplicationFailure, CancelledFailure } from '../common/failures.js';
+import { childLogger, type Logger } from '../common/logger.js';
 import type { ActivityTaskRecord, ActivityTaskStore } from '../store/types.js';
 import type { WorkerServices } from './services.js';
 
@@ -109,8 +110,7 @@ export class ActivityTaskPoller {
   private start(task: ActivityTaskRecord, release: () => void): void {
     const p: Promise<void> = this.execute(task)
       .catch((err: unknown) =>
-        this.deps.services.logger.error('an activity task failed unexpectedly', {
-          activityType: task.activityType,
+        taskLogger(this.deps.services.logger, task).error('an activity task failed unexpectedly', {
           error: (err as Error).message,
         }),
       )
@@ -160,6 +160,7 @@ export class ActivityTaskPoller {
         lastHeartbeatDetails: last,
         onHeartbeat: (details) => heartbeats.write(details),
         clock,
+        logger: services.logger,
       });
       this.running.set(key, attempt);
       outcome = await attempt.outcome;
@@ -237,7 +238,9 @@ class HeartbeatWriter {
         encoded =
           details === undefined ? undefined : services.converter.toPayload(details, 'heartbeat details');
       } catch (err) {
-        services.logger.warn('heartbeat details dropped', { error: (err as Error).message });
+        taskLogger(services.logger, this.task).warn('heartbeat details dropped', {
+          error: (err as Error).message,
+        });
       }
       const t = this.task;
       try {
@@ -250,9 +253,15 @@ class HeartbeatWriter {
             new CancelledFailure('the activity was cancelled or this attempt timed out'),
           );
       } catch (err) {
-        services.logger.warn('heartbeat write failed', { error: (err as Error).message });
+        taskLogger(services.logger, t).warn('heartbeat write failed', { error: (err as Error).message });
       }
     }
     this.writing = false;
   }
+}
+
+/** `logger` with the ids of an activity task's attempt bound (for the rare lines about one). */
+function taskLogger(logger: Logger, task: ActivityTaskRecord): Logger {
+  const { workflowId, runId, activityType, attempt } = task;
+  return childLogger(logger, { workflowId, runId, activityType, attempt });
 }

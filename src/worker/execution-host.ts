@@ -1,4 +1,5 @@
 import { LeaseLostError, WorkflowTypeNotRegisteredError } from '../common/errors.js';
+import { childLogger, type Logger } from '../common/logger.js';
 import type { EventOf, HistoryEvent } from '../common/history.js';
 import type { Command } from '../runtime/commands.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
@@ -6,7 +7,8 @@ import { openActivities } from '../store/open-activities.js';
 import type { ClaimedExecution, ExecutionWrite, InboxRecord, PendingActivityRecord } from '../store/types.js';
 import { newActivityState, type ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
-import { settle, type WorkerServices } from './services.js';
+import { settle, type ClosedStatus, type WorkerServices } from './services.js';
+import { reportEnd, type ExecutionEnd } from './execution-end.js';
 import { blockTask, checkActivityRoute } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
 import { HistoryWriter } from './history-writer.js';
@@ -50,6 +52,7 @@ export class ExecutionHost implements ActivityOwner {
   /** Set while this host commits its own close, so the store's 'closed' notice is not mistaken. */
   private closing = false;
   private cancelDeadline: (() => void) | undefined;
+  private logger: Logger | undefined;
 
   private constructor(
     private readonly services: WorkerServices,
@@ -105,6 +108,14 @@ export class ExecutionHost implements ActivityOwner {
     }
   }
 
+  /** The worker's logger with this execution's workflowId and runId bound (made on first use). */
+  get log(): Logger {
+    return (this.logger ??= childLogger(this.services.logger, {
+      workflowId: this.workflowId,
+      runId: this.runId,
+    }));
+  }
+
   /** True while the execution is held here. */
   get active(): boolean {
     return !this.gone;
@@ -145,17 +156,15 @@ export class ExecutionHost implements ActivityOwner {
   async commit(write: ExecutionWrite): Promise<boolean> {
     if (this.gone) return false;
     try {
+      this.services.commitMeter?.count();
       await this.services.store.commit(write);
       return !this.gone;
     } catch (err) {
-      if (err instanceof LeaseLostError) this.leave('lease lost');
+      if (err instanceof LeaseLostError) this.leave('lease lost', { released: 'lease lost' });
       else {
         // The write did not happen: hand the execution back (with the error) so that a replay
         // from what is durable takes over, instead of holding a lease nobody works on.
-        this.services.logger.error('store write failed; handing the execution back', {
-          runId: this.runId,
-          error: (err as Error).message,
-        });
+        this.log.error('store write failed; handing the execution back', { error: (err as Error).message });
         void this.block(err instanceof Error ? err : new Error(String(err))).catch(() => undefined);
       }
       return false;
@@ -173,15 +182,16 @@ export class ExecutionHost implements ActivityOwner {
 
   /** The store says the execution closed: unless this host closed it, stop (e.g. it was terminated). */
   closedElsewhere(): void {
-    if (!this.closing) this.leave('closed elsewhere');
+    if (!this.closing) this.leave('closed elsewhere', { elsewhere: true });
   }
 
   /** The execution was closed or claimed elsewhere: stop everything, write nothing. */
-  leave(reason: string): void {
+  leave(reason: string, end: ExecutionEnd): void {
     if (this.gone) return;
     this.gone = true;
     this.dropAll(reason);
     this.services.forget(this.runId);
+    reportEnd(this.services, this.claimed.execution, end);
   }
 
   /** Stops every activity attempt and timer of the execution here. */
@@ -216,6 +226,7 @@ export class ExecutionHost implements ActivityOwner {
       handedBack: notStarted,
     });
     this.services.forget(this.runId);
+    reportEnd(this.services, this.claimed.execution, { released: 'handed back' });
   }
 
   /** Replays the history and resumes the work: new commands, recovered activities, inbox. */
@@ -276,7 +287,7 @@ export class ExecutionHost implements ActivityOwner {
     }
     if (failure !== undefined) return this.block(failure);
     this.taskAttempt = 0;
-    if (write.close !== undefined) return this.leave('closed');
+    if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     for (const run of after) run();
     for (const state of cancelled) this.runner.requestCancel(state);
     for (const state of recovered) await this.runner.recover(state);
@@ -342,15 +353,9 @@ export class ExecutionHost implements ActivityOwner {
   }
 
   crashed(error: Error): void {
-    this.services.logger.error('unexpected error in a workflow task', {
-      runId: this.runId,
-      error: error.message,
-    });
+    this.log.error('unexpected error in a workflow task', { error: error.message });
     void this.block(error).catch((err: unknown) =>
-      this.services.logger.error('could not release the execution', {
-        runId: this.runId,
-        error: String(err),
-      }),
+      this.log.error('could not release the execution', { error: String(err) }),
     );
   }
 
@@ -367,7 +372,7 @@ export class ExecutionHost implements ActivityOwner {
       this.announce(recorded);
       if (failure !== undefined) return this.block(failure);
       for (const run of after) run();
-      if (write.close !== undefined) return this.leave('closed');
+      if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     }
   }
 
@@ -436,6 +441,7 @@ export class ExecutionHost implements ActivityOwner {
     } finally {
       // Forgotten even when the release failed: the lease is no longer renewed and expires.
       this.services.forget(this.runId);
+      reportEnd(this.services, this.claimed.execution, { released: 'task failed' });
     }
   }
 }

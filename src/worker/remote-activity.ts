@@ -26,6 +26,8 @@ export interface RemoteActivityHost {
   timedOutBeforeStart(state: ActivityState, failure: TimeoutFailure): void;
   /** A started attempt timed out: report it and apply the retry policy. */
   timedOut(state: ActivityState, startMs: number, failure: TimeoutFailure): Promise<void>;
+  /** A worker of the task queue took the current attempt at `startedAtMs` (for the hooks). */
+  attemptStarted(state: ActivityState, startedAtMs: number): void;
   crashed(error: Error): void;
 }
 
@@ -74,6 +76,7 @@ export class RemoteActivities {
     state.remoteStartedAtMs = startedAtMs;
     state.remoteWorker = workerId;
     state.running = true;
+    this.host.attemptStarted(state, startedAtMs);
     const { options, record } = state;
     const candidates: [number, 'START_TO_CLOSE' | 'SCHEDULE_TO_CLOSE'][] = [];
     if (options.startToCloseTimeoutMs !== undefined)

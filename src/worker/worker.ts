@@ -11,6 +11,8 @@ import { answerQueries } from './query-answerer.js';
 import { ActivityTaskPoller } from './activity-task-poller.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { WorkerServices } from './services.js';
+import { CommitMeter } from './commit-meter.js';
+import { takenEvent } from './claim-facts.js';
 
 /** What a worker gets from the engine that made it. */
 export interface WorkerDeps {
@@ -50,6 +52,7 @@ export class Worker implements WorkerServices {
   /** Runs activity tasks of this worker's task queue (when it has activities and the store has tasks). */
   private readonly taskPoller: ActivityTaskPoller | undefined;
   private readonly startRate: RateLimiter | undefined;
+  readonly commitMeter: CommitMeter | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -62,6 +65,8 @@ export class Worker implements WorkerServices {
     this.slots = new Semaphore(this.options.maxConcurrentActivities);
     const perSecond = this.options.maxActivitiesPerSecond;
     this.startRate = perSecond === undefined ? undefined : new RateLimiter(perSecond, deps.clock);
+    const hooks = this.options.hooks;
+    this.commitMeter = hooks.onGroupCommit === undefined ? undefined : new CommitMeter(hooks);
     if (Object.keys(this.options.activities).length > 0) {
       this.taskPoller = new ActivityTaskPoller({
         services: this,
@@ -208,12 +213,13 @@ export class Worker implements WorkerServices {
   }
 
   private async claim(limit: number, includeBlocked: boolean): Promise<number> {
+    const nowMs = this.clock.nowMs();
     const claimed = await this.store.claimExecutions({
       taskQueue: this.taskQueue,
       workerId: this.identity,
       leaseMs: this.options.leaseMs,
       limit,
-      nowMs: this.clock.nowMs(),
+      nowMs,
       includeBlocked,
     });
     for (const c of claimed) {
@@ -221,6 +227,8 @@ export class Worker implements WorkerServices {
       if (host === undefined) continue;
       this.hosts.set(host.runId, host);
       host.start().catch((err: unknown) => host.crashed(err instanceof Error ? err : new Error(String(err))));
+      // After start(): it has only begun its replay (its first writes come in a later turn).
+      this.options.hooks.onWorkflowTaken?.(takenEvent(c, nowMs));
     }
     return claimed.length;
   }
