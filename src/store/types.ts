@@ -173,6 +173,14 @@ export interface ClaimedExecution {
   history: HistoryEvent[];
   pendingActivities: PendingActivityRecord[];
   inbox: InboxRecord[];
+  /**
+   * When its workflow task became claimable (epoch ms), as it was before this claim: a start, a
+   * fired timer, a message to an unowned execution, a hand-back, or the previous owner's lease
+   * expiry. Undefined for a blocked execution claimed before its retry time.
+   */
+  readyAtMs?: number | undefined;
+  /** True when it was taken from an owner whose lease had expired (that owner crashed or stalled). */
+  leaseExpired?: boolean;
 }
 
 /** Parameters of a claim. */

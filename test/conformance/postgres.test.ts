@@ -239,8 +239,9 @@ describe.skipIf(url === undefined)('PostgreSQL', () => {
       const [a, b] = [await openStore(target), await openStore(target)];
       const seen: string[] = [];
       b.subscribe((n) => seen.push(n.kind === 'task' ? `task:${n.taskQueue}` : n.kind));
-      // The listener connects in the background: announce until it hears.
-      for (let i = 0; i < 100 && !seen.includes('task:remote'); i++) {
+      // The listener connects in the background: announce until it hears both (the two writes go
+      // through different connections, so their notices may arrive in either order).
+      for (let i = 0; i < 100 && !(seen.includes('task:remote') && seen.includes('topic')); i++) {
         await a.topics.publish(
           { topic: 'wake', id: `e${i}`, key: undefined, correlationId: 'c', data: '1' },
           Date.now(),

@@ -48,6 +48,18 @@ export function storeConformance(name: string, open: OpenStore): void {
       await store.close();
     });
 
+    it('a claim reports when the task became claimable and whether an expired lease was taken over', async () => {
+      const store = await open();
+      const req = startRequest('w2b');
+      await store.createExecution(req);
+      const [a] = await claim(store, 'A', 1000, 500);
+      expect(a).toMatchObject({ readyAtMs: req.nowMs, leaseExpired: false });
+      // A's lease expires at 1500: that is when the task became claimable again.
+      const [b] = await claim(store, 'B', 1600, 500);
+      expect(b).toMatchObject({ readyAtMs: 1500, leaseExpired: true });
+      await store.close();
+    });
+
     it('an append must carry the expected last event id', async () => {
       const store = await open();
       const req = startRequest('w3');

@@ -12,6 +12,9 @@ import {
 } from './rows.js';
 import { ST, type Queryable } from './statements.js';
 
+/** A claimed row, with when it became claimable and whether it had an owner, as before the claim. */
+type ClaimedRow = ExecutionRow & { prev_ready_at_ms: string | number | null; prev_leased: boolean };
+
 /**
  * Claims up to `limit` executions with a due workflow task (or an expired lease) with one
  * `UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED)`, so claimers racing get disjoint executions
@@ -21,22 +24,31 @@ import { ST, type Queryable } from './statements.js';
 export async function claimBatch(db: Queryable, req: ClaimRequest): Promise<ClaimedExecution[]> {
   const expiresAtMs = ms(req.nowMs + req.leaseMs);
   const params = [req.taskQueue, ms(req.nowMs), req.limit, req.workerId, expiresAtMs];
-  const { rows } = await db.query<ExecutionRow>(ST.claim, params);
+  const { rows } = await db.query<ClaimedRow>(ST.claim, params);
   if (req.includeBlocked && rows.length < req.limit) {
-    const blocked = await db.query<ExecutionRow>(ST.claimBlocked, [
+    const blocked = await db.query<ClaimedRow>(ST.claimBlocked, [
       req.taskQueue,
       ms(req.nowMs),
       req.limit - rows.length,
       req.workerId,
       expiresAtMs,
     ]);
+    // Claimed before its retry time: when it became claimable is not a fact about this claim.
+    for (const r of blocked.rows) if (Number(r.prev_ready_at_ms) > req.nowMs) r.prev_ready_at_ms = null;
     rows.push(...blocked.rows);
   }
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.run_id);
   const claimed = new Map<string, ClaimedExecution>();
   for (const row of rows) {
-    claimed.set(row.run_id, { execution: toExecution(row), history: [], pendingActivities: [], inbox: [] });
+    claimed.set(row.run_id, {
+      execution: toExecution(row),
+      history: [],
+      pendingActivities: [],
+      inbox: [],
+      readyAtMs: row.prev_ready_at_ms === null ? undefined : Number(row.prev_ready_at_ms),
+      leaseExpired: row.prev_leased,
+    });
   }
   const [history, pending, inbox] = await Promise.all([
     db.query<EventRow & { run_id: string }>(ST.historyOfRuns, [ids]),

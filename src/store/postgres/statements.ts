@@ -89,23 +89,23 @@ const SQL = {
   lastEvent: `SELECT ${EVENT_COLUMNS} FROM history_events WHERE run_id = $1 ORDER BY event_id DESC LIMIT 1`,
   /** $1 queue, $2 now, $3 limit, $4 worker, $5 lease end. */
   claim: `WITH c AS (
-      SELECT run_id FROM executions
+      SELECT run_id, ready_at_ms AS prev_ready_at_ms, lease_owner IS NOT NULL AS prev_leased FROM executions
        WHERE task_queue = $1 AND status = 'RUNNING' AND ready_at_ms <= $2
          AND (lease_owner IS NULL OR lease_expires_at_ms <= $2)
        ORDER BY ready_at_ms LIMIT $3
        FOR UPDATE SKIP LOCKED)
     UPDATE executions e SET lease_owner = $4, lease_epoch = e.lease_epoch + 1, lease_expires_at_ms = $5, ready_at_ms = $5
       FROM c WHERE e.run_id = c.run_id
-    RETURNING e.*`,
+    RETURNING e.*, c.prev_ready_at_ms, c.prev_leased`,
   claimBlocked: `WITH c AS (
-      SELECT run_id FROM executions
+      SELECT run_id, ready_at_ms AS prev_ready_at_ms, lease_owner IS NOT NULL AS prev_leased FROM executions
        WHERE task_queue = $1 AND status = 'RUNNING' AND task_error IS NOT NULL
          AND (lease_owner IS NULL OR lease_expires_at_ms <= $2)
        LIMIT $3
        FOR UPDATE SKIP LOCKED)
     UPDATE executions e SET lease_owner = $4, lease_epoch = e.lease_epoch + 1, lease_expires_at_ms = $5, ready_at_ms = $5
       FROM c WHERE e.run_id = c.run_id
-    RETURNING e.*`,
+    RETURNING e.*, c.prev_ready_at_ms, c.prev_leased`,
   historyOfRuns: `SELECT run_id, ${EVENT_COLUMNS} FROM history_events WHERE run_id = ANY($1::text[]) ORDER BY run_id, event_id`,
   pendingOfRuns: `SELECT * FROM pending_activities WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
   inboxOfRuns: `SELECT * FROM inbox WHERE run_id = ANY($1::text[]) ORDER BY id`,

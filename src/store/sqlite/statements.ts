@@ -21,21 +21,20 @@ const SQL = {
   history: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events WHERE run_id = ? AND event_id >= ? ORDER BY event_id`,
   historyRange: `SELECT event_id, event_type, time_ms, attrs, payload FROM history_events
     WHERE run_id = ? AND event_id BETWEEN ? AND ? ORDER BY event_id`,
-  claim: `UPDATE executions
+  /** Executions with a due workflow task and no live lease, oldest first; with what they were before the claim. */
+  claimCandidates: `SELECT run_id, ready_at_ms, lease_owner IS NOT NULL AS leased FROM executions
+       WHERE task_queue = @taskQueue AND status = 'RUNNING' AND ready_at_ms <= @nowMs
+         AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
+       ORDER BY ready_at_ms LIMIT @limit`,
+  /** Blocked executions (a failed workflow task) with no live lease, whatever their retry time. */
+  claimBlockedCandidates: `SELECT run_id, ready_at_ms, lease_owner IS NOT NULL AS leased FROM executions
+       WHERE task_queue = @taskQueue AND status = 'RUNNING' AND task_error IS NOT NULL
+         AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
+       LIMIT @limit`,
+  /** Takes the lease of the runs in the JSON array @ids (candidates read in the same transaction). */
+  claimRuns: `UPDATE executions
          SET lease_owner = @workerId, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
-       WHERE run_id IN (
-         SELECT run_id FROM executions
-          WHERE task_queue = @taskQueue AND status = 'RUNNING' AND ready_at_ms <= @nowMs
-            AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
-          ORDER BY ready_at_ms LIMIT @limit)
-       RETURNING *`,
-  claimBlocked: `UPDATE executions
-         SET lease_owner = @workerId, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs
-       WHERE run_id IN (
-         SELECT run_id FROM executions
-          WHERE task_queue = @taskQueue AND status = 'RUNNING' AND task_error IS NOT NULL
-            AND (lease_owner IS NULL OR lease_expires_at_ms <= @nowMs)
-          LIMIT @limit)
+       WHERE run_id IN (SELECT value FROM json_each(@ids))
        RETURNING *`,
   insertUpdate: `INSERT INTO updates (run_id, update_id, update_name, stage, created_at_ms) VALUES (?, ?, ?, 'ADMITTED', ?)
     ON CONFLICT (run_id, update_id) DO NOTHING`,
