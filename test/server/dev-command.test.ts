@@ -5,35 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBaton, tempStore } from '../support/cli.js';
-import { runTs, type Child } from '../support/child.js';
-
-const children = new Set<Child>();
-afterAll(() => {
-  for (const child of children) if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
-});
-
-function startBaton(args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const child = runTs('src/cli/main.ts', args, { BATON_STORE: undefined, BATON_TOKEN: undefined, ...env });
-  children.add(child);
-  return child;
-}
-
-/** Resolves with the match once the child's stdout matches `pattern`. */
-async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = child.stdout().match(pattern);
-    if (match !== null) return match;
-    if (child.proc.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`no ${String(pattern)}\nstdout: ${child.stdout()}\nstderr: ${child.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const API_LINE = /API: +(http:\/\/127\.0\.0\.1:\d+)\/api/;
+import { API_LINE, startBaton, waitForOutput } from './dev-process.js';
 
 describe('baton dev and baton server', () => {
   it('baton dev prints its URLs, serves the API with a worker for the examples, and exits 0 on SIGTERM', async () => {
