@@ -73,11 +73,14 @@ export class WalkProblem extends Error {
     super(problem);
   }
 
-  /** The path from the root of the value, e.g. `[0].callback` (empty for the value itself). */
+  /**
+   * The path from the root of the value, e.g. `[0].callback` (empty for the value itself); past
+   * 16 segments, the first 8 and the last 8 around `…(N more)…`.
+   */
   get path(): string {
-    let path = '';
-    for (let i = this.segments.length - 1; i >= 0; i--) path += this.segments[i];
-    return path;
+    const all = this.segments.slice().reverse();
+    if (all.length <= 16) return all.join('');
+    return `${all.slice(0, 8).join('')}…(${all.length - 16} more)…${all.slice(-8).join('')}`;
   }
 }
 
@@ -148,6 +151,9 @@ function refusal(o: object): string | undefined {
 }
 
 /** One walk. Holds the objects being encoded (the ancestors of the current value) to find cycles. */
+/** How deep containers may nest in a payload (JSON itself has no limit; the walk recurses). */
+export const MAX_PAYLOAD_DEPTH = 256;
+
 class Encoder {
   private readonly ancestors = new Set<object>();
 
@@ -173,6 +179,8 @@ class Encoder {
 
   private object(o: object): Json {
     if (this.ancestors.has(o)) throw new WalkProblem('a cyclic reference');
+    if (this.ancestors.size >= MAX_PAYLOAD_DEPTH)
+      throw new WalkProblem(`containers nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
     this.ancestors.add(o);
     let out: Json;
     if (Array.isArray(o)) {

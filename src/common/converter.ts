@@ -27,6 +27,7 @@
  * | other `Error` subclass                           | its nearest class above (at worst `Error`), keeping its `name`       |
  * | symbol-keyed property                            | dropped                                                              |
  * | function, symbol, cyclic reference               | refused: {@link DataConverterError} naming the path                  |
+ * | containers nested deeper than 256 levels         | refused (the walk recurses; JSON has no limit of its own)            |
  * | `Promise`, `WeakMap`/`WeakSet`/`WeakRef`         | refused (they would come back empty)                                 |
  * | `ArrayBuffer`, other typed arrays, `DataView`    | refused (wrap the bytes in a `Uint8Array`)                           |
  *
@@ -115,7 +116,8 @@ export class DataConverter {
    * @param what - a label such as `"input of workflow 'CapturePokemon'"`, used in error messages.
    * @returns JSON text, or the codec's bytes when a codec is set.
    * @throws {@link DataConverterError} when the value holds a function, a symbol, a cyclic
-   * reference or a refused object; its `path` says where (e.g. `[0].callback`).
+   * reference or a refused object, or nests containers deeper than 256 levels; its `path` says
+   * where (e.g. `[0].callback`).
    * @throws {@link PayloadTooLargeError} when the payload (after the codec) exceeds the limit.
    *
    * @example

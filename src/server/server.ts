@@ -45,11 +45,10 @@ function urlHost(host: string): string {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const resolved = resolveServerOptions(options);
   const { app, endStreams } = buildApi(resolved);
-  // overrideGlobalObjects: false keeps the process's global Request and Response as they are.
-  const server = createAdaptorServer({
-    fetch: (request: Request) => app.fetch(request),
-    overrideGlobalObjects: false,
-  }) as Server;
+  // @hono/node-server's default (overrideGlobalObjects): its light Request and Response stand in
+  // for the globals, as middleware such as bodyLimit expects (with the native ones, a request
+  // rebuilt around a chunked or empty body is refused by undici).
+  const server = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as Server;
   await new Promise<void>((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => {
       const hint =

@@ -140,6 +140,49 @@ describe('HTTP API: security', () => {
     expect((await api.call<ApiExecutionList>('GET', '/api/executions')).json.executions).toEqual([]);
   });
 
+  it('handles bodies under the limit however they come: none at all, or chunked; other methods 404', async () => {
+    const api = await openApiEnv();
+    const first = await api.call('POST', '/api/executions', {
+      workflowType: 'Encounter',
+      workflowId: 'w1',
+      args: [wild()],
+    });
+    expect(first.status).toBe(201);
+    // No body at all (curl -X POST): read as {}.
+    const bare = await fetch(`${api.server.url}/api/executions/w1/cancel`, { method: 'POST' });
+    expect(bare.status).toBe(204);
+    const second = await api.call('POST', '/api/executions', {
+      workflowType: 'Encounter',
+      workflowId: 'w2',
+      args: [wild()],
+    });
+    expect(second.status).toBe(201);
+    // A small chunked body, without Content-Length.
+    const chunked = await fetch(`${api.server.url}/api/executions/w2/terminate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"reason":'));
+          controller.enqueue(new TextEncoder().encode('"chunked"}'));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(204);
+    const terminated = await api.call<{ status: string; failure?: { message: string } }>(
+      'GET',
+      '/api/executions/w2',
+    );
+    expect(terminated.json.status).toBe('TERMINATED');
+    expect(terminated.json.failure?.message).toContain('chunked');
+    for (const method of ['OPTIONS', 'DELETE']) {
+      const r = await fetch(`${api.server.url}/api/health`, { method });
+      expect(r.status, method).toBeLessThan(500);
+    }
+  });
+
   it('refuses writes from another origin and requests naming a foreign Host', async () => {
     const api = await openApiEnv({ worker: false });
     const cross = await api.call(
