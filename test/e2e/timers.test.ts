@@ -73,10 +73,10 @@ describe('durable timers across a worker crash (SIGKILL)', () => {
     const env = await openTestEnv();
     const crashed = await startAndKill(env, 'SleepAcrossCrash', 'sleep-late', 1500);
     await sleep(2500);
-    const resumedAt = Date.now();
     await finish(runTs(FIXTURE, crashed.args('resume')));
+    const [resumedAt] = calls(crashed.sideEffects, 'resumed');
     const [after] = calls(crashed.sideEffects, 'after');
-    expect(after! - resumedAt).toBeLessThan(1500);
+    expect(after! - resumedAt!).toBeLessThan(1500);
     expect(calls(crashed.sideEffects, 'before')).toHaveLength(1);
     expect(calls(crashed.sideEffects, 'after')).toHaveLength(1);
     const { events } = await env.baton.client.getHandle('sleep-late').fetchHistory();
@@ -87,14 +87,14 @@ describe('durable timers across a worker crash (SIGKILL)', () => {
     const env = await openTestEnv();
     const crashed = await startAndKill(env, 'ConditionAcrossCrash', 'cond-timeout', 2000);
     await sleep(800);
-    const resumedAt = Date.now();
     await finish(runTs(FIXTURE, crashed.args('resume')));
+    const [resumedAt] = calls(crashed.sideEffects, 'resumed');
     const result = await env.baton.client.getHandle<{ met: boolean; at: number }>('cond-timeout').result();
     expect(result.met).toBe(false);
     const { events } = await env.baton.client.getHandle('cond-timeout').fetchHistory();
     const timer = timerStarted(events);
     expect(result.at).toBeGreaterThanOrEqual(timer.attrs.fireAtMs - TOLERANCE_MS);
-    expect(result.at).toBeLessThan(resumedAt + 2000);
+    expect(result.at).toBeLessThan(resumedAt! + 2000);
   }, 30_000);
 
   it('condition(fn, timeout): a signal that arrives before the deadline wins', async () => {
