@@ -160,7 +160,8 @@ export class ExecutionHost implements ActivityOwner {
       await this.services.store.commit(write);
       return !this.gone;
     } catch (err) {
-      if (err instanceof LeaseLostError) this.leave('lease lost', { released: 'lease lost' });
+      // Fenced: terminated (a client, a reset) or taken by another worker; the row says which.
+      if (err instanceof LeaseLostError) this.leave('lease lost', { elsewhere: true });
       else {
         // The write did not happen: hand the execution back (with the error) so that a replay
         // from what is durable takes over, instead of holding a lease nobody works on.

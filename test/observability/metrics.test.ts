@@ -14,6 +14,7 @@ import {
 } from '../../examples/pokemon/index.js';
 import {
   ApplicationFailure,
+  Baton,
   combineHooks,
   createMetrics,
   defineSignal,
@@ -44,6 +45,11 @@ const waiter = defineWorkflow('Waiter', async (ctx) => {
 });
 const failing = defineWorkflow('Failing', async () => {
   throw ApplicationFailure.nonRetryable('the Pokémon fled', 'Fled');
+});
+/** One activity that takes `ms` (its completion's commit comes after a termination). */
+const slow = defineWorkflow('Slow', async (ctx, ms: number) => {
+  const act = ctx.activities<{ nap(ms: number): Promise<void> }>({ startToCloseTimeout: '10s' });
+  await act.nap(ms);
 });
 /** One activity routed to a task queue nobody polls. */
 const routed = defineWorkflow('Routed', async (ctx) => {
@@ -112,6 +118,32 @@ describe('createMetrics', () => {
     });
     expect(activityWait).toBeLessThan(0.5);
     expect(sample(text, 'baton_workflows_completed_total', WF)).toBe(1);
+  });
+
+  it('a run terminated while an activity is in flight counts as terminated, not as a lost lease', async () => {
+    const env = await openTestEnv();
+    const metrics = createMetrics(env.baton.store);
+    let napping = 0;
+    const nap = async (ms: number) => {
+      napping++;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    };
+    env.worker({ taskQueue: 'slow', workflows: [slow], activities: { nap }, hooks: metrics.hooks });
+    const handle = await env.baton.client.start(slow, { taskQueue: 'slow', args: [400] });
+    await eventually(() => (napping === 1 ? true : undefined));
+    // Terminated from another process's view of the store (no in-process notice reaches the worker).
+    const other = await Baton.open(env.url, { logger: silentLogger });
+    await other.client.getHandle(handle.workflowId).terminate('while it naps');
+    await other.close();
+    await expect(handle.result()).rejects.toThrow();
+    expect(
+      await eventually(async () =>
+        sample(await metrics.metrics(), 'baton_workflows_terminated_total', { workflow_type: 'Slow' }),
+      ),
+    ).toBe(1);
+    // The nap ends and its commit is fenced: still no release counted.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sum(await metrics.metrics(), 'baton_workflow_releases_total')).toBe(0);
   });
 
   it('counts each close status: failed, canceled, terminated, timed out', async () => {
