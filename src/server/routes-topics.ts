@@ -43,7 +43,7 @@ const redrive = createRoute({
   tags,
   summary: 'Send the dead letters of a dead-letter topic back to their groups',
   request: { params: TopicParamSchema },
-  responses: { 200: json(RedriveResponseSchema, 'How many were redriven.'), ...errors(400) },
+  responses: { 200: json(RedriveResponseSchema, 'How many were redriven.'), ...errors(400, 404) },
 });
 
 /** A stored message as the API shows it, its event decoded. */
@@ -89,6 +89,18 @@ export function topicRoutes(app: ApiApp, ctx: ApiContext): void {
 
   app.openapi(redrive, async (c) => {
     const { topic } = c.req.valid('param');
-    return c.json({ redriven: await ctx.baton.topics.redrive(topic) }, 200);
+    const redriven = await ctx.baton.topics.redrive(topic);
+    // On the store's broker a topic nobody published to is unknown (JetStream's live in NATS).
+    if (
+      redriven === 0 &&
+      ctx.baton.topics.brokerKind === 'store' &&
+      (await store.topicStats(topic)).length === 0
+    )
+      throw new ApiRequestError(
+        404,
+        'NOT_FOUND',
+        `topic '${topic}' not found: it has no events and no consumer groups`,
+      );
+    return c.json({ redriven }, 200);
   });
 }

@@ -102,7 +102,7 @@ describe('HTTP API: topics', () => {
     expect((await api.call('POST', '/api/topics/pokemon.dlq/redrive')).json).toEqual({ redriven: 0 });
   });
 
-  it('answers 404 for the events of an unknown topic and 400 for a bad limit', async () => {
+  it('answers 404 for the events or redrive of an unknown topic and 400 for a bad limit', async () => {
     const api = await openApiEnv({ worker: false });
     const r = await api.call('GET', '/api/topics/pokemon.unknown/events');
     expect(r.status).toBe(404);
@@ -113,5 +113,12 @@ describe('HTTP API: topics', () => {
     expect(bad.error.issues?.[0]?.path).toBe('query.limit');
     const invalidName = await api.call('POST', '/api/topics/bad%20topic%20name/redrive');
     expect(invalidName.status).toBe(400);
+    const unknownRedrive = await api.call('POST', '/api/topics/pokemon.unknown.dlq/redrive');
+    expect(unknownRedrive.status).toBe(404);
+    expect(unknownRedrive.error.message).toContain("topic 'pokemon.unknown.dlq' not found");
+    // A known topic with nothing to redrive is not an error.
+    const nothing = await api.call('POST', '/api/topics/pokemon.seen/redrive');
+    expect(nothing.status).toBe(200);
+    expect(nothing.json).toEqual({ redriven: 0 });
   });
 });
