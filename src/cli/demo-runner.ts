@@ -6,6 +6,7 @@
 import {
   Baton,
   StoreError,
+  type BatonOptions,
   type ActivityAttemptEvent,
   type ActivityRecordedEvent,
   type Worker,
@@ -31,13 +32,17 @@ export type Ending<R> =
   | { kind: 'interrupted' };
 
 /**
- * Opens `store`, runs `run` on it and closes it; returns `run`'s exit code, or 2 (with a message)
+ * Opens `store` (with `options`), runs `run` on it and closes it; returns `run`'s exit code, or 2 (with a message)
  * when the store cannot be opened or fails.
  */
-export async function withStore(store: string, run: (baton: Baton) => Promise<number>): Promise<number> {
+export async function withStore(
+  store: string,
+  run: (baton: Baton) => Promise<number>,
+  options: BatonOptions = {},
+): Promise<number> {
   let baton: Baton;
   try {
-    baton = await Baton.open(store);
+    baton = await Baton.open(store, options);
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     err(`baton: ${error.message}`);

@@ -18,7 +18,7 @@ import {
 import { helloWorld, helloWorldActivities } from '../../examples/pokemon/hello-world.js';
 import { captureSteps } from '../../examples/pokemon/steps.js';
 import { ValidationError, type Baton, type Worker, type WorkflowDefinition } from '../index.js';
-import { withStore } from './demo-runner.js';
+import { withServiceStore } from './service-logger.js';
 import { err, ExitCode } from './output.js';
 import {
   addServeOptions,
@@ -119,7 +119,9 @@ export async function runDevCommand(opts: Record<string, unknown>): Promise<numb
   }
   const signal = stopSignal();
   try {
-    return await withStore(flags.store, (baton) => serveWithWorker(baton, flags, loaded, file, signal));
+    return await withServiceStore(flags.store, (baton) =>
+      serveWithWorker(baton, flags, loaded, file, signal),
+    );
   } finally {
     signal.dispose();
   }

@@ -4,7 +4,7 @@
  * registers `baton dev` (dev-command.ts).
  */
 import type { Command, Option } from 'commander';
-import { withStore } from './demo-runner.js';
+import { withServiceStore } from './service-logger.js';
 import { registerDevCommand } from './dev-command.js';
 import { err, ExitCode } from './output.js';
 import {
@@ -66,7 +66,7 @@ export async function runServerCommand(opts: Record<string, unknown>): Promise<n
   }
   const signal = stopSignal();
   try {
-    return await withStore(flags.store, async (baton) =>
+    return await withServiceStore(flags.store, async (baton) =>
       serveUntilStopped(
         baton,
         {

@@ -16,7 +16,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Command, InvalidArgumentError, type Option } from 'commander';
 import { ValidationError, type Baton, type Worker, type WorkflowDefinition } from '../index.js';
-import { withStore } from './demo-runner.js';
+import { withServiceStore } from './service-logger.js';
 import { err, ExitCode, out } from './output.js';
 
 /** Options of `baton worker`, as parsed from the command line. */
@@ -150,7 +150,7 @@ export async function runWorkerCommand(o: WorkerCommandOptions): Promise<number>
   }
   const signals = stopSignals();
   try {
-    return await withStore(o.store, (baton) => serve(baton, loaded, o, signals));
+    return await withServiceStore(o.store, (baton) => serve(baton, loaded, o, signals));
   } finally {
     signals.dispose();
   }

@@ -59,6 +59,49 @@ describe('baton dev and baton server', () => {
     await expect(fetch(`${base}/api/health`)).rejects.toThrow();
   });
 
+  it('logs pino JSON lines on stderr, each about an execution with its workflowId and runId', async () => {
+    const child = startBaton(['dev', '--port', '0', '--store', `sqlite:${tempStore('baton-dev-log-')}`]);
+    const [, base] = await waitForOutput(child, API_LINE);
+    // A type the worker does not run, sent to its task queue: its workflow task fails (a warning).
+    const start = await fetch(`${base}/api/executions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflowType: 'Missingno', workflowId: 'glitch', taskQueue: 'baton-dev' }),
+    });
+    expect(start.status).toBe(201);
+    const { runId } = (await start.json()) as { runId: string };
+    const deadline = Date.now() + 20_000;
+    let lines: Record<string, unknown>[] = [];
+    while (Date.now() < deadline) {
+      lines = child
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      if (lines.some((l) => l.workflowId === 'glitch')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const line = lines.find((l) => l.workflowId === 'glitch');
+    expect(line, child.stderr()).toMatchObject({ level: 40, workflowId: 'glitch', runId });
+    expect(String(line!.msg)).toContain('workflow task failed');
+    child.proc.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  });
+
+  it('refuses a BATON_LOG_LEVEL that names no level with exit 2 and one line', async () => {
+    const child = startBaton(
+      ['server', '--port', '0', '--store', `sqlite:${tempStore('baton-dev-level-')}`],
+      {
+        BATON_LOG_LEVEL: 'loud',
+      },
+    );
+    const exit = await child.exited;
+    expect(exit.code).toBe(2);
+    expect(child.stderr().trim().split('\n')).toEqual([
+      "baton: BATON_LOG_LEVEL: expected one of trace, debug, info, warn, error, fatal, silent, got 'loud'",
+    ]);
+  });
+
   it('baton dev --workflows loads a module as baton worker --module does', async () => {
     const store = tempStore('baton-dev-module-');
     const module = join(dirname(store), 'greeter.mjs');
