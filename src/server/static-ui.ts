@@ -69,8 +69,11 @@ async function serve(c: Context, root: string): Promise<Response> {
     'Cache-Control': file === index ? 'no-cache' : 'public, max-age=300',
   };
   if (file === index) {
+    // No site may frame the UI (clickjacking its actions): `frame-ancestors 'none'`, and
+    // X-Frame-Options for browsers without CSP level 2.
     headers['Content-Security-Policy'] =
-      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+    headers['X-Frame-Options'] = 'DENY';
     headers['Referrer-Policy'] = 'no-referrer';
   }
   if (c.req.method === 'HEAD') return c.body(null, 200, headers);

@@ -5,52 +5,43 @@ import { ExecutionPage } from './pages/execution-page.js';
 import { ExecutionsPage } from './pages/executions-page.js';
 import { TopicPage } from './pages/topic-page.js';
 import { TopicsPage } from './pages/topics-page.js';
+import { routeOf, type Route } from './lib/paths.js';
 import { Link, useLocation } from './lib/router.js';
 import { apiToken } from './lib/token.js';
 
-/** A path segment as the user wrote it (ids and topic names are encoded in links). */
-function segment(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+function pageOf(route: Route, path: string, query: URLSearchParams): { section: string; page: VNode } {
+  switch (route.page) {
+    case 'executions':
+      return { section: 'executions', page: html`<${ExecutionsPage} query=${query} />` };
+    case 'execution': {
+      const { workflowId, runId } = route;
+      return {
+        section: 'executions',
+        page: html`<${ExecutionPage}
+          key=${`${workflowId}/${runId}`}
+          workflowId=${workflowId}
+          runId=${runId}
+        />`,
+      };
+    }
+    case 'topics':
+      return { section: 'topics', page: html`<${TopicsPage} />` };
+    case 'topic':
+      return { section: 'topics', page: html`<${TopicPage} key=${route.topic} topic=${route.topic} />` };
+    case 'notFound':
+      return {
+        section: '',
+        page: html`<section>
+          <h1>Not found</h1>
+          <p>No page at <code>${path}</code>. <${Link} href="/executions">Go to the executions<//>.</p>
+        </section>`,
+      };
   }
-}
-
-function route(path: string, query: URLSearchParams): { section: string; page: VNode } {
-  const parts = path.split('/').filter((p) => p !== '');
-  const [first, second] = parts;
-  if (first === undefined || (first === 'executions' && second === undefined))
-    return { section: 'executions', page: html`<${ExecutionsPage} query=${query} />` };
-  if (first === 'executions' && second !== undefined && parts.length === 2) {
-    const workflowId = segment(second);
-    const runId = query.get('runId') ?? undefined;
-    return {
-      section: 'executions',
-      page: html`<${ExecutionPage}
-        key=${`${workflowId}/${runId}`}
-        workflowId=${workflowId}
-        runId=${runId}
-      />`,
-    };
-  }
-  if (first === 'topics' && second === undefined) return { section: 'topics', page: html`<${TopicsPage} />` };
-  if (first === 'topics' && second !== undefined && parts.length === 2) {
-    const topic = segment(second);
-    return { section: 'topics', page: html`<${TopicPage} key=${topic} topic=${topic} />` };
-  }
-  return {
-    section: '',
-    page: html`<section>
-      <h1>Not found</h1>
-      <p>No page at <code>${path}</code>. <${Link} href="/executions">Go to the executions<//>.</p>
-    </section>`,
-  };
 }
 
 export function App(): VNode {
   const { path, query } = useLocation();
-  const { section, page } = route(path, query);
+  const { section, page } = pageOf(routeOf(path, query), path, query);
   const navClass = (name: string): string => (section === name ? 'active' : '');
   return html`<header class="top">
       <${Link} href="/executions" class="brand">Baton<//>

@@ -13,8 +13,11 @@ const capture: ApiStepGraph = {
   order: ['Paralyze', 'Attack', 'ThrowPokeball'],
 };
 
-/** A history from [activity type, outcome event type or null while open] pairs, scheduled in order. */
-function history(activities: [string, string | null][]): ApiHistoryEvent[] {
+/**
+ * A history from [activity type, outcome event type or null while open, summary?] entries: each
+ * activity scheduled in turn (with `options.summary` when given), then closed by its outcome.
+ */
+function history(activities: [string, string | null, string?][]): ApiHistoryEvent[] {
   const events: ApiHistoryEvent[] = [];
   const add = (eventType: string, attrs: Record<string, unknown>): number => {
     const eventId = events.length + 1;
@@ -22,8 +25,9 @@ function history(activities: [string, string | null][]): ApiHistoryEvent[] {
     return eventId;
   };
   add('WorkflowExecutionStarted', {});
-  activities.forEach(([activityType, outcome], seq) => {
-    const scheduledEventId = add('ActivityTaskScheduled', { seq, activityType });
+  activities.forEach(([activityType, outcome, summary], seq) => {
+    const options = { startToCloseTimeout: '1m', ...(summary === undefined ? {} : { summary }) };
+    const scheduledEventId = add('ActivityTaskScheduled', { seq, activityType, options });
     if (outcome !== null) add(outcome, { seq, scheduledEventId });
   });
   return events;
@@ -60,6 +64,68 @@ describe('stepStates', () => {
       Paralyze: 'compensating',
       Attack: 'compensated',
       ThrowPokeball: 'failed',
+    });
+  });
+});
+
+describe('stepStates with summaries', () => {
+  /** Two steps on the same activity, run in parallel, each undone by the same compensation. */
+  const parallel: ApiStepGraph = {
+    name: 'CatchBoth',
+    mode: 'dag',
+    steps: [
+      { name: 'CatchA', activity: 'catch', compensation: 'release', dependsOn: [] },
+      { name: 'CatchB', activity: 'catch', compensation: 'release', dependsOn: [] },
+      { name: 'Report', activity: 'report', compensation: null, dependsOn: ['CatchA', 'CatchB'] },
+    ],
+    order: ['CatchA', 'CatchB', 'Report'],
+  };
+
+  test('a scheduled activity belongs to the step its summary names, whatever the schedule order', () => {
+    const states = stepStates(
+      parallel,
+      history([
+        ['catch', 'ActivityTaskCompleted', 'CatchB'],
+        ['catch', 'ActivityTaskFailed', 'CatchA'],
+        ['release', null, 'compensate CatchB'],
+      ]),
+    );
+    expect(Object.fromEntries(states)).toEqual({
+      CatchA: 'failed',
+      CatchB: 'compensating',
+      Report: 'waiting',
+    });
+  });
+
+  test('an activity without a summary is guessed by type, but never one whose summary names another step', () => {
+    // CatchA's name was too long to record as a summary (or the history predates summaries).
+    const states = stepStates(
+      parallel,
+      history([
+        ['catch', null, 'CatchB'],
+        ['catch', 'ActivityTaskCompleted'],
+      ]),
+    );
+    expect(Object.fromEntries(states)).toEqual({
+      CatchA: 'completed',
+      CatchB: 'running',
+      Report: 'waiting',
+    });
+  });
+
+  test('a summary that names no call of the graph falls back to the guess by type', () => {
+    const states = stepStates(
+      capture,
+      history([
+        ['paralyze', 'ActivityTaskCompleted', 'Paralyze'],
+        ['attack', 'ActivityTaskCompleted', 'hit hard'],
+        ['throwPokeball', null, 'ThrowPokeball'],
+      ]),
+    );
+    expect(Object.fromEntries(states)).toEqual({
+      Paralyze: 'completed',
+      Attack: 'completed',
+      ThrowPokeball: 'running',
     });
   });
 });

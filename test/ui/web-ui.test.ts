@@ -230,6 +230,53 @@ describe('web UI', { timeout: 60_000 }, () => {
     expect(await page.locator('script').getAttribute('src')).toMatch(/^\/assets\/.+\.js$/);
   });
 
+  test('executions whose id is . or .. open from the list on their own page, and no call reaches another endpoint', async () => {
+    for (const id of ['.', '..'])
+      await dev().start({ workflowType: 'Encounter', workflowId: id, args: [mewtwo()] });
+    // What `/api/executions/./history` would name once URL parsing dropped the dot.
+    await dev().start({ workflowType: 'Encounter', workflowId: 'history', args: [mewtwo()] });
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      const { pathname } = new URL(r.url());
+      if (pathname.startsWith('/api/')) apiCalls.push(pathname);
+    });
+
+    for (const id of ['.', '..']) {
+      await page.goto(`${dev().url}/executions`);
+      await page.getByTestId('execution-link').getByText(id, { exact: true }).click();
+      // The id rides in the query: a path segment `.` or `..` (even as %2E) is dropped by the browser.
+      await page
+        .getByTestId('execution-page')
+        .getByTestId('page-title')
+        .getByText(id, { exact: true })
+        .waitFor();
+      expect(new URL(page.url()).pathname).toBe('/execution');
+      expect(new URL(page.url()).searchParams.get('workflowId')).toBe(id);
+      // The HTTP API cannot name it in a path either: the page says so rather than show another one.
+      await page.getByRole('alert').getByText('UNADDRESSABLE', { exact: false }).waitFor();
+      expect(await page.getByTestId('status-badge').count()).toBe(0);
+      // A reload (or a shared link) opens the same page.
+      await page.reload();
+      await page.getByTestId('page-title').getByText(id, { exact: true }).waitFor();
+    }
+    expect(apiCalls.filter((p) => p !== '/api/executions' && p !== '/api/workflow-types')).toEqual([]);
+  });
+
+  test('the UI refuses to be framed by another site', async () => {
+    // about:blank frames the UI's page (refused) and, for contrast, an API answer (shown).
+    await page.setContent(
+      `<iframe name="ui" src="${dev().url}/executions"></iframe>` +
+        `<iframe name="api" src="${dev().url}/api/health"></iframe>`,
+    );
+    const api = page.frame({ name: 'api' });
+    await expect.poll(async () => (await api?.content()) ?? '').toContain('ok');
+    // Chromium replaces a refused frame's document by its error page (the URL is not the UI's).
+    const ui = page.frame({ name: 'ui' });
+    expect(ui).not.toBeNull();
+    expect(ui!.url()).not.toBe(`${dev().url}/executions`);
+    expect(await ui!.locator('header.top').count()).toBe(0);
+  });
+
   test('a dead letter is listed as text on its dead-letter topic, and redriven after confirmation', async () => {
     // A consumer group in this process, on baton dev's store file, that gives up at once.
     const baton = await Baton.open(`sqlite:${store}`, { logger: silentLogger });
@@ -288,6 +335,24 @@ describe('web UI with a token', { timeout: 90_000 }, () => {
 
   afterAll(async () => {
     await secured?.stop();
+  });
+
+  test('when the browser refuses sessionStorage, the token is kept in memory and the UI works', async () => {
+    if (secured === undefined) throw new Error('baton dev --token is not running');
+    await secured.start({ workflowType: 'Encounter', workflowId: 'ui-token-no-storage', args: [mewtwo()] });
+    // As with storage blocked for the site, or the UI in a cross-origin frame: reading throws.
+    await page.addInitScript(() => {
+      Object.defineProperty(globalThis, 'sessionStorage', {
+        get() {
+          throw new DOMException('Access is denied for this document.', 'SecurityError');
+        },
+      });
+    });
+    await page.goto(`${secured.url}/executions?token=${TOKEN}`);
+    await page.getByTestId('execution-link').getByText('ui-token-no-storage', { exact: true }).click();
+    expect(page.url()).not.toContain('token=');
+    await statusBadge('Running');
+    await page.getByText('token ✓').waitFor();
   });
 
   test('?token= is kept for the tab and sent with every call, the event stream included', async () => {

@@ -7,7 +7,9 @@ import { errorMessage } from '../lib/format.js';
 export function ErrorBanner({ error }: { error: unknown }): VNode | null {
   if (error === undefined || error === null) return null;
   const issues = error instanceof ApiRequestError ? error.issues : [];
-  const code = error instanceof ApiRequestError ? `${error.status} ${error.code}: ` : '';
+  // Status 0: refused by the client itself, before any request.
+  const status = error instanceof ApiRequestError && error.status !== 0 ? `${error.status} ` : '';
+  const code = error instanceof ApiRequestError ? `${status}${error.code}: ` : '';
   return html`<div class="error-banner" role="alert">
     <strong>${code}</strong>${errorMessage(error)}
     ${

@@ -18,6 +18,7 @@ import type {
   ApiTopicEvent,
   ApiWorkflowType,
 } from '../../server/api-types.js';
+import { isDotSegment } from './paths.js';
 import { apiToken, authHeaders } from './token.js';
 
 /** An API call that failed: HTTP status, the server's error code and message. */
@@ -64,7 +65,26 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   return parsed as T;
 }
 
-const enc = encodeURIComponent;
+/**
+ * `value` (a workflow id, a topic name) encoded as one path segment of an API URL.
+ *
+ * @throws ApiRequestError `UNADDRESSABLE` for `.` and `..`: URL parsing (the browser's, and the
+ *   server's) drops such a segment, even percent-encoded, so the call would reach another endpoint
+ *   or another execution (`/api/executions/./history` is `/api/executions/history`, the detail of
+ *   the workflow `history`). The API has no other way to name them yet. (The calls that take
+ *   such a string are `async`, so that this is a rejection; `streamUrl`, which returns a URL,
+ *   throws it.)
+ */
+function seg(what: string, value: string): string {
+  if (isDotSegment(value))
+    throw new ApiRequestError(
+      0,
+      'UNADDRESSABLE',
+      `the HTTP API cannot name the ${what} "${value}": a URL path segment "${value}" is removed by URL parsing, even percent-encoded`,
+    );
+  return encodeURIComponent(value);
+}
+const wf = (workflowId: string): string => seg('workflow id', workflowId);
 
 function withQuery(path: string, query: Record<string, string | number | undefined>): string {
   const params = new URLSearchParams();
@@ -89,12 +109,12 @@ export function listExecutions(filters: ExecutionFilters): Promise<ApiExecutionL
   return request('GET', withQuery('/api/executions', { ...filters }));
 }
 
-export function getExecution(workflowId: string, runId?: string): Promise<ApiExecutionDetail> {
-  return request('GET', withQuery(`/api/executions/${enc(workflowId)}`, { runId }));
+export async function getExecution(workflowId: string, runId?: string): Promise<ApiExecutionDetail> {
+  return request('GET', withQuery(`/api/executions/${wf(workflowId)}`, { runId }));
 }
 
-export function getHistory(workflowId: string, runId?: string): Promise<ApiHistory> {
-  return request('GET', withQuery(`/api/executions/${enc(workflowId)}/history`, { runId }));
+export async function getHistory(workflowId: string, runId?: string): Promise<ApiHistory> {
+  return request('GET', withQuery(`/api/executions/${wf(workflowId)}/history`, { runId }));
 }
 
 /**
@@ -102,27 +122,27 @@ export function getHistory(workflowId: string, runId?: string): Promise<ApiHisto
  * rides as the `token` query parameter.
  */
 export function streamUrl(workflowId: string, runId?: string): string {
-  return withQuery(`/api/executions/${enc(workflowId)}/stream`, { runId, token: apiToken() ?? undefined });
+  return withQuery(`/api/executions/${wf(workflowId)}/stream`, { runId, token: apiToken() ?? undefined });
 }
 
 export function startExecution(req: ApiStartRequest): Promise<ApiStartResponse> {
   return request('POST', '/api/executions', req);
 }
 
-export function signalExecution(workflowId: string, req: ApiSignalRequest): Promise<void> {
-  return request('POST', `/api/executions/${enc(workflowId)}/signal`, req);
+export async function signalExecution(workflowId: string, req: ApiSignalRequest): Promise<void> {
+  return request('POST', `/api/executions/${wf(workflowId)}/signal`, req);
 }
 
-export function cancelExecution(workflowId: string, reason: string): Promise<void> {
-  return request('POST', `/api/executions/${enc(workflowId)}/cancel`, reason === '' ? {} : { reason });
+export async function cancelExecution(workflowId: string, reason: string): Promise<void> {
+  return request('POST', `/api/executions/${wf(workflowId)}/cancel`, reason === '' ? {} : { reason });
 }
 
-export function terminateExecution(workflowId: string, reason: string): Promise<void> {
-  return request('POST', `/api/executions/${enc(workflowId)}/terminate`, reason === '' ? {} : { reason });
+export async function terminateExecution(workflowId: string, reason: string): Promise<void> {
+  return request('POST', `/api/executions/${wf(workflowId)}/terminate`, reason === '' ? {} : { reason });
 }
 
-export function resetExecution(workflowId: string, req: ApiResetRequest): Promise<ApiStartResponse> {
-  return request('POST', `/api/executions/${enc(workflowId)}/reset`, req);
+export async function resetExecution(workflowId: string, req: ApiResetRequest): Promise<ApiStartResponse> {
+  return request('POST', `/api/executions/${wf(workflowId)}/reset`, req);
 }
 
 export async function listWorkflowTypes(): Promise<ApiWorkflowType[]> {
@@ -138,11 +158,11 @@ export async function listTopics(): Promise<ApiTopic[]> {
 export async function listTopicEvents(topic: string, limit: number): Promise<ApiTopicEvent[]> {
   const body = await request<{ events: ApiTopicEvent[] }>(
     'GET',
-    withQuery(`/api/topics/${enc(topic)}/events`, { limit }),
+    withQuery(`/api/topics/${seg('topic', topic)}/events`, { limit }),
   );
   return body.events;
 }
 
-export function redriveTopic(topic: string): Promise<ApiRedriveResponse> {
-  return request('POST', `/api/topics/${enc(topic)}/redrive`, {});
+export async function redriveTopic(topic: string): Promise<ApiRedriveResponse> {
+  return request('POST', `/api/topics/${seg('topic', topic)}/redrive`, {});
 }

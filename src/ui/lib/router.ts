@@ -2,7 +2,8 @@
  * Client-side routes on the History API: `navigate()` pushes a URL, `useLocation()` re-renders on
  * every change (and on the browser's back and forward), `<Link>` is an `<a>` that navigates
  * without a page load. The server answers index.html for every path that is not `/api/…` or an
- * asset, so a reload or a shared link lands on the same page.
+ * asset, so a reload or a shared link lands on the same page. The pages' paths, and how a path
+ * reads back as a page, are in paths.ts.
  */
 import { html } from 'htm/preact';
 import type { ComponentChildren, VNode } from 'preact';
@@ -29,24 +30,7 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
 }
 
-/** A path with a query built from the defined, non-empty values. */
-export function pathWithQuery(path: string, query: Record<string, string | number | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query))
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  const qs = params.toString();
-  return qs === '' ? path : `${path}?${qs}`;
-}
-
-/** The page of one execution (ids are encoded: they are user strings). */
-export function executionPath(workflowId: string, runId?: string): string {
-  return pathWithQuery(`/executions/${encodeURIComponent(workflowId)}`, { runId });
-}
-
-/** The page of one topic. */
-export function topicPath(topic: string): string {
-  return `/topics/${encodeURIComponent(topic)}`;
-}
+export { executionPath, pathWithQuery, topicPath } from './paths.js';
 
 interface LinkProps {
   href: string;

@@ -1,7 +1,10 @@
 /**
  * The state of each step of a step workflow, from its history: a step is the activity its node
- * names, and its compensation the activity that undoes it. Steps are matched to the activities of
- * their type in the order they were scheduled. Pure: no DOM.
+ * names, and its compensation the activity that undoes it. A scheduled activity names its call in
+ * `attrs.options.summary`: the step's name for a step, `compensate <step>` for its compensation.
+ * Histories without summaries (recorded before step workflows set them, or a name too long to
+ * record) fall back to a guess: steps take the activities of their type in the order they were
+ * scheduled. Pure: no DOM.
  */
 import type { ApiHistoryEvent, ApiStepGraph } from '../../server/api-types.js';
 
@@ -17,9 +20,13 @@ export type StepState =
 
 interface ActivityRun {
   type: string;
+  /** `attrs.options.summary` of its ActivityTaskScheduled, if a string. */
+  summary: string | undefined;
   outcome: 'running' | 'completed' | 'failed' | 'canceled';
   /** Event id of the close event (completion order), or Infinity while open. */
   closedAt: number;
+  /** Already matched to a step or a compensation. */
+  taken: boolean;
 }
 
 const OUTCOME: Record<string, ActivityRun['outcome']> = {
@@ -29,15 +36,29 @@ const OUTCOME: Record<string, ActivityRun['outcome']> = {
   ActivityTaskCanceled: 'canceled',
 };
 
-/** The activities of a history, by type, each list in schedule order. */
-function activityRuns(events: readonly ApiHistoryEvent[]): Map<string, ActivityRun[]> {
+/** The summary of a step's compensation (as src/dsl/step-workflow.ts `compensationSummary`). */
+export function compensationSummary(step: string): string {
+  return `compensate ${step}`;
+}
+
+function summaryOf(attrs: Record<string, unknown>): string | undefined {
+  const options = attrs.options;
+  if (typeof options !== 'object' || options === null || !('summary' in options)) return undefined;
+  return typeof options.summary === 'string' ? options.summary : undefined;
+}
+
+/** The activities of a history, in schedule order. */
+function activityRuns(events: readonly ApiHistoryEvent[]): ActivityRun[] {
   const bySchedule = new Map<number, ActivityRun>();
-  const byType = new Map<string, ActivityRun[]>();
   for (const e of events) {
     if (e.eventType === 'ActivityTaskScheduled' && typeof e.attrs.activityType === 'string') {
-      const run: ActivityRun = { type: e.attrs.activityType, outcome: 'running', closedAt: Infinity };
-      bySchedule.set(e.eventId, run);
-      byType.set(run.type, [...(byType.get(run.type) ?? []), run]);
+      bySchedule.set(e.eventId, {
+        type: e.attrs.activityType,
+        summary: summaryOf(e.attrs),
+        outcome: 'running',
+        closedAt: Infinity,
+        taken: false,
+      });
     } else if (e.eventType in OUTCOME) {
       const run = bySchedule.get(
         typeof e.attrs.scheduledEventId === 'number' ? e.attrs.scheduledEventId : -1,
@@ -47,20 +68,29 @@ function activityRuns(events: readonly ApiHistoryEvent[]): Map<string, ActivityR
       run.closedAt = e.eventId;
     }
   }
-  return byType;
+  return [...bySchedule.values()];
 }
 
 /** Each step's state, by step name. */
 export function stepStates(graph: ApiStepGraph, events: readonly ApiHistoryEvent[]): Map<string, StepState> {
   const runs = activityRuns(events);
-  const take = (type: string): ActivityRun | undefined => runs.get(type)?.shift();
+  // A summary that names a call of this graph belongs to that call: no guess may take it.
+  const named = new Set(graph.steps.flatMap((s) => [s.name, compensationSummary(s.name)]));
+  /** The first free activity with this summary, else the first free one of this type that names no call. */
+  const take = (summary: string, type: string): ActivityRun | undefined => {
+    const run =
+      runs.find((r) => !r.taken && r.summary === summary) ??
+      runs.find((r) => !r.taken && r.type === type && (r.summary === undefined || !named.has(r.summary)));
+    if (run !== undefined) run.taken = true;
+    return run;
+  };
   const states = new Map<string, StepState>();
   const done: { step: string; compensation: string; closedAt: number }[] = [];
   const order = graph.order.length > 0 ? graph.order : graph.steps.map((s) => s.name);
   for (const name of order) {
     const step = graph.steps.find((s) => s.name === name);
     if (step === undefined) continue;
-    const run = take(step.activity);
+    const run = take(name, step.activity);
     states.set(name, run === undefined ? 'waiting' : run.outcome);
     if (run?.outcome === 'completed' && step.compensation !== null)
       done.push({ step: name, compensation: step.compensation, closedAt: run.closedAt });
@@ -68,7 +98,7 @@ export function stepStates(graph: ApiStepGraph, events: readonly ApiHistoryEvent
   // Compensations run newest completion first.
   done.sort((a, b) => b.closedAt - a.closedAt);
   for (const d of done) {
-    const run = take(d.compensation);
+    const run = take(compensationSummary(d.step), d.compensation);
     if (run === undefined) continue;
     const state: Record<ActivityRun['outcome'], StepState> = {
       running: 'compensating',

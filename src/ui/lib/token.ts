@@ -1,24 +1,20 @@
 /**
- * The API token: taken once from the page's `?token=…` (then removed from the address bar, so it
- * does not end up in bookmarks or screenshots), kept in sessionStorage for this tab.
+ * The API token of this tab (see token-keeper.ts): from the page's `?token=…`, kept in
+ * sessionStorage, or in memory when the browser refuses storage.
  */
-const KEY = 'baton.token';
+import { tokenKeeper } from './token-keeper.js';
 
-/** Moves `?token=…` from the page URL into sessionStorage; call once at start-up. */
-export function captureToken(): void {
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  if (token === null) return;
-  if (token === '') sessionStorage.removeItem(KEY);
-  else sessionStorage.setItem(KEY, token);
-  url.searchParams.delete('token');
-  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
-}
+const keeper = tokenKeeper({
+  storage: () => window.sessionStorage,
+  href: () => window.location.href,
+  replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
+});
+
+/** Moves `?token=…` from the page URL into sessionStorage; call once at start-up. Never throws for storage. */
+export const captureToken = keeper.captureToken;
 
 /** The token of this tab, or null. */
-export function apiToken(): string | null {
-  return sessionStorage.getItem(KEY);
-}
+export const apiToken = keeper.apiToken;
 
 /** `Authorization: Bearer …` when a token is set. */
 export function authHeaders(): Record<string, string> {

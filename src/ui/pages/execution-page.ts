@@ -132,6 +132,16 @@ export function ExecutionPage({
   const live = useExecution(workflowId, runId);
   return html`<section class="execution" data-testid="execution-page">
     <p class="crumbs"><${Link} href="/executions">← Executions<//></p>
+    ${
+      // Until the execution loads (or when it cannot), the page names the id it was asked for.
+      live.detail === undefined &&
+      html`<div class="page-head">
+        <h1>
+          <span class="muted">Execution</span>
+          <span class="id" data-testid="page-title">${workflowId}</span>
+        </h1>
+      </div>`
+    }
     <${ErrorBanner} error=${live.error} />
     ${
       live.detail === undefined
