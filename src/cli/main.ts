@@ -48,6 +48,22 @@ function storeOption(): Option {
     .default(DEFAULT_STORE_URL);
 }
 
+/**
+ * A usage error of commander (unknown command or option, bad or missing option value) as the one
+ * line every `baton` error is: `baton: MESSAGE (add --help for usage)`, newline-terminated.
+ *
+ * @example
+ * usageErrorLine("error: unknown option '--jsn'\n(Did you mean --json?)\n");
+ * // "baton: unknown option '--jsn' (Did you mean --json?) (add --help for usage)\n"
+ */
+function usageErrorLine(text: string): string {
+  const message = text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ');
+  return `baton: ${message} (add --help for usage)\n`;
+}
+
 /** Builds the program; actions report their exit code through `setExit`. */
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('baton')
@@ -55,7 +71,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(BATON_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+    // Before the subcommands are added: they inherit it.
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text)) });
 
   const demo = program
     .command('demo')

@@ -297,8 +297,9 @@ export class WorkflowHandle<R = unknown> {
    * Resets the execution, as Temporal's ResetWorkflowExecution: a new run of the same workflowId
    * whose history is this run's events 1..N (copied, ids and times kept), after which the workflow
    * code runs again from that point (the copied activities are replayed, not run again). N is
-   * `toEventId`, or the event before the first `ActivityTaskScheduled` of `toStep` (an activity
-   * type, or a step name of a step workflow whose definition the client knows). Acts on the
+   * `toEventId`, or the event before the first `ActivityTaskScheduled` of `toStep`: a step name
+   * (step workflows record it as the activity's `summary`; for older histories, a step workflow
+   * whose definition the client knows), else an activity type. Acts on the
    * handle's run (pinned, or the newest). A running run of the workflowId is terminated with
    * reason `reset: <reason>`, in the same transaction as the new run is written; the reuse policy
    * does not apply. The new run's `describe().resetFrom` names this run. See docs/reset.md.

@@ -10,9 +10,10 @@ export interface ResetOptions {
    */
   toEventId?: number;
   /**
-   * Reset to just before the first `ActivityTaskScheduled` of this step: an activity type (as
-   * `'throwPokeball'`) or, for a step workflow whose graph the client knows, a step name (as
-   * `'ThrowPokeball'`).
+   * Reset to just before the first `ActivityTaskScheduled` of this step, matched in this order:
+   * its recorded activity `summary` (a step workflow records its step names there, as
+   * `'ThrowPokeball'`); a step name of the step workflow's graph, when the client knows it (for
+   * histories recorded before summaries were); an activity type (as `'throwPokeball'`).
    */
   toStep?: string;
   /** Why; recorded in the new run (`resetFrom.reason`) and in the termination of a running run. @default 'reset by client' */
@@ -62,8 +63,9 @@ export function checkResetOptions(options: ResetOptions): string {
  * record of them), and must not hold the close event.
  *
  * @throws ValidationError naming what was wrong: `toEventId` out of range; an activity or a timer
- *   open at that point (with the nearest valid event ids); no activity type or step `toStep` in
- *   the history (listing those present); a step name shared by several scheduled activities.
+ *   open at that point (with the nearest valid event ids); no summary, step or activity type
+ *   `toStep` in the history (listing those present); a step name shared by several scheduled
+ *   activities (graph only).
  * @example
  * resetPoint(history, 'run-1', { toStep: 'throwPokeball' }); // 11: after attack completed
  */
@@ -99,7 +101,10 @@ export function resetPoint(
   return toEventId;
 }
 
-/** The event id of the first `ActivityTaskScheduled` of step or activity type `toStep`. */
+/**
+ * The event id of the first `ActivityTaskScheduled` of `toStep`: the first whose recorded
+ * `summary` is `toStep`, else step `toStep` of `steps`, else the first of activity type `toStep`.
+ */
 function stepStart(
   history: readonly HistoryEvent[],
   runId: string,
@@ -109,6 +114,8 @@ function stepStart(
   const scheduled = history.filter(
     (e): e is EventOf<'ActivityTaskScheduled'> => e.eventType === 'ActivityTaskScheduled',
   );
+  const summarized = scheduled.find((e) => summaryOf(e) === toStep);
+  if (summarized !== undefined) return summarized.eventId;
   const step = steps?.steps.findIndex((s) => s.name === toStep) ?? -1;
   if (steps !== undefined && step >= 0) {
     const found = stepEvent(scheduled, steps, step);
@@ -119,9 +126,23 @@ function stepStart(
   if (first !== undefined) return first.eventId;
   const types = [...new Set(scheduled.map((e) => e.attrs.activityType))];
   const names = steps?.steps.filter((s) => types.includes(s.activity)).map((s) => s.name) ?? [];
+  const summaries = [...new Set(scheduled.flatMap((e) => summaryOf(e) ?? []))];
+  const what = steps === undefined && summaries.length === 0 ? 'activity type' : 'activity type or step';
+  const present = [
+    `activity types present: ${types.join(', ') || '(none)'}`,
+    ...(summaries.length === 0 ? [] : [`summaries present: ${summaries.join(', ')}`]),
+    ...(steps === undefined ? [] : [`steps present: ${names.join(', ') || '(none)'}`]),
+  ];
   throw new ValidationError(
-    `toStep: no activity type${steps === undefined ? '' : ' or step'} '${toStep}' was scheduled in run '${runId}'; activity types present: ${types.join(', ') || '(none)'}${steps === undefined ? '' : `; steps present: ${names.join(', ') || '(none)'}`}`,
+    `toStep: no ${what} '${toStep}' was scheduled in run '${runId}'; ${present.join('; ')}`,
   );
+}
+
+/** The `summary` recorded on a scheduled event (a step name in a step workflow), if any. */
+function summaryOf(e: EventOf<'ActivityTaskScheduled'>): string | undefined {
+  // Events recorded before summaries existed have none; stored JSON is not trusted to be a string.
+  const summary: unknown = (e.attrs.options as { summary?: unknown } | undefined)?.summary;
+  return typeof summary === 'string' ? summary : undefined;
 }
 
 /**

@@ -37,7 +37,18 @@ export interface ActivityOptions {
    * runs the workflow.
    */
   taskQueue?: string;
+  /**
+   * A single-line summary of the call (at most {@link MAX_ACTIVITY_SUMMARY_LENGTH} characters),
+   * recorded on `ActivityTaskScheduled`, as Temporal's activity `summary` user metadata. It is
+   * shown to people and names the call for a reset (`reset({ toStep: summary })`); step workflows
+   * set it to the step's name (`compensate <step>` for a compensation). Not compared on replay.
+   * @default none
+   */
+  summary?: string;
 }
+
+/** The longest {@link ActivityOptions.summary}, in characters. */
+export const MAX_ACTIVITY_SUMMARY_LENGTH = 200;
 
 /** How an activity reacts to the cancellation of its scope. */
 export type ActivityCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
@@ -56,13 +67,15 @@ export interface ResolvedActivityOptions {
   readonly retry: ResolvedRetryPolicy;
   readonly taskQueue?: string;
   readonly cancellationType?: ActivityCancellationType;
+  readonly summary?: string;
 }
 
 /**
  * Resolves and validates activity options.
  *
  * @throws ValidationError naming the field; when neither startToCloseTimeout nor
- *   scheduleToCloseTimeout is set.
+ *   scheduleToCloseTimeout is set; when `summary` is not a string of at most
+ *   {@link MAX_ACTIVITY_SUMMARY_LENGTH} characters.
  */
 export function resolveActivityOptions(options: ActivityOptions): ResolvedActivityOptions {
   // Workflows usually pass one shared, frozen options object: resolve it once per process.
@@ -114,6 +127,7 @@ function resolveUncached(options: ActivityOptions): ResolvedActivityOptions {
   if (heartbeatTimeoutMs !== undefined) resolved.heartbeatTimeoutMs = heartbeatTimeoutMs;
   if (scheduleToStartTimeoutMs !== undefined) resolved.scheduleToStartTimeoutMs = scheduleToStartTimeoutMs;
   if (options.taskQueue !== undefined) resolved.taskQueue = options.taskQueue;
+  if (options.summary !== undefined) resolved.summary = checkedSummary(options.summary);
   if (options.cancellationType !== undefined) {
     if (!CANCELLATION_TYPES.includes(options.cancellationType)) {
       throw new ValidationError(
@@ -123,6 +137,17 @@ function resolveUncached(options: ActivityOptions): ResolvedActivityOptions {
     resolved.cancellationType = options.cancellationType;
   }
   return Object.freeze(resolved);
+}
+
+/** `summary` when it is a string of at most {@link MAX_ACTIVITY_SUMMARY_LENGTH} characters. */
+function checkedSummary(summary: unknown): string {
+  if (typeof summary !== 'string')
+    throw new ValidationError(`summary: expected a string, got ${typeof summary}`);
+  if (summary.length > MAX_ACTIVITY_SUMMARY_LENGTH)
+    throw new ValidationError(
+      `summary: expected at most ${MAX_ACTIVITY_SUMMARY_LENGTH} characters, got ${summary.length}`,
+    );
+  return summary;
 }
 
 /** Merges per-call options over a proxy's defaults (the retry policy is merged field by field). */

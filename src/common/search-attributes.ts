@@ -20,7 +20,11 @@ export function encodeSearchAttributes(
   if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) {
     throw new ValidationError(`${field}: expected an object of name → string | number | boolean | Date`);
   }
-  const out: Record<string, string | number | boolean> = {};
+  // No prototype: a name such as `__proto__` or `constructor` is an ordinary key.
+  const out: Record<string, string | number | boolean> = Object.create(null) as Record<
+    string,
+    string | number | boolean
+  >;
   for (const [name, value] of Object.entries(attrs)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new ValidationError(

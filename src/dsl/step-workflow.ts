@@ -4,6 +4,7 @@
  * engine as workflows as code: same history, retries, replay after a crash, worker and client.
  */
 import {
+  MAX_ACTIVITY_SUMMARY_LENGTH,
   mergeActivityOptions,
   resolveActivityOptions,
   type ActivityOptions,
@@ -73,7 +74,8 @@ export interface StepWorkflowOptions<Input = unknown, Output = StepOutputs> {
   /**
    * Options of every step's activity and of the compensations (which do not take a step's
    * `retry` or `timeout`). When neither `startToCloseTimeout` nor `scheduleToCloseTimeout` is
-   * given, `startToCloseTimeout` is `'1m'`.
+   * given, `startToCloseTimeout` is `'1m'`. Their `summary` is set per call: the step's name for
+   * a step, `compensate <step>` for a compensation (a given `summary` is not used).
    * @default `{ startToCloseTimeout: '1m' }`, with Temporal's retry policy (1 s initial interval,
    *   coefficient 2, unlimited attempts)
    */
@@ -209,7 +211,7 @@ function compileStep<Input>(
   const override: ActivityOptions = {};
   if (step.retry !== undefined) override.retry = step.retry;
   if (step.timeout !== undefined) override.startToCloseTimeout = step.timeout;
-  const options = checked(mergeActivityOptions(base, override), where, fail);
+  const options = checked(withSummary(mergeActivityOptions(base, override), node.name), where, fail);
   const single = node.dependsOn.length === 1 ? node.dependsOn[0] : undefined;
   const build = step.args ?? defaultArgs<Input>(single);
   const compiled: CompiledStep<Input> = {
@@ -226,11 +228,26 @@ function compileStep<Input>(
     ...compiled,
     compensation: Object.freeze({
       activity: node.compensation,
-      options: base,
+      options: checked(withSummary(base, compensationSummary(node.name)), where, fail),
       args: (output: unknown, input: Input, outputs: StepOutputs) =>
         arrayOf(`${where}: compensateArgs`, compensateArgs(output, input, outputs)),
     }),
   });
+}
+
+/** The `summary` of a step's compensation: `compensate <step>`. */
+function compensationSummary(step: string): string {
+  return `compensate ${step}`;
+}
+
+/**
+ * `options` whose `summary` names the call (a step name, or {@link compensationSummary}), as
+ * recorded on `ActivityTaskScheduled`, so that a reset finds a step by its name without the
+ * graph. A summary too long to record ({@link MAX_ACTIVITY_SUMMARY_LENGTH}) is left out.
+ */
+function withSummary(options: ActivityOptions, summary: string): ActivityOptions {
+  const { summary: _given, ...rest } = options;
+  return summary.length <= MAX_ACTIVITY_SUMMARY_LENGTH ? { ...rest, summary } : rest;
 }
 
 /** `[output of the single dependency]`, or `[input]`. */

@@ -95,17 +95,24 @@ describe.concurrent('usage errors (CLI, child processes)', { timeout: CLI_TIMEOU
     expect(oneErrorLine(notStore)).toMatch(/^baton: store error: .*foreign\.db/);
   });
 
-  it('bad option values exit 2 (commander), naming the option', async () => {
-    const [status, limit, reason] = await Promise.all([
-      env.run('list', '--status', 'sleeping'),
-      env.run('list', '--limit', '0'),
-      env.run('terminate', 'x'),
-    ]);
-    for (const exit of [status, limit, reason]) expect(exit.code, exit.stderr).toBe(2);
-    expect(status.stderr).toContain(
-      "option '--status <status>' argument 'sleeping' is invalid. expected one of running, completed, failed, canceled, terminated, timed_out.",
-    );
-    expect(limit.stderr).toContain("option '--limit <n>' argument '0' is invalid. expected an integer ≥ 1.");
-    expect(reason.stderr).toContain("required option '--reason <text>' not specified");
+  it('usage errors of commander exit 2 with one line prefixed baton:, naming the option', async () => {
+    const cases = [
+      [
+        ['list', '--status', 'sleeping'],
+        "option '--status <status>' argument 'sleeping' is invalid. expected one of running, completed, failed, canceled, terminated, timed_out.",
+      ],
+      [['list', '--limit', '0'], "option '--limit <n>' argument '0' is invalid. expected an integer ≥ 1."],
+      [
+        ['start', 'Greet', '--id-reuse-policy', 'bogus'],
+        "option '--id-reuse-policy <policy>' argument 'bogus' is invalid. Allowed choices are ALLOW_DUPLICATE, ALLOW_DUPLICATE_FAILED_ONLY, REJECT_DUPLICATE, TERMINATE_IF_RUNNING.",
+      ],
+      [['terminate', 'x'], "required option '--reason <text>' not specified"],
+      [['list', '--jsn'], "unknown option '--jsn' (Did you mean --json?)"],
+      [['frobnicate'], "unknown command 'frobnicate'"],
+    ] as const;
+    const exits = await Promise.all(cases.map(([args]) => env.run(...args)));
+    exits.forEach((exit, i) => {
+      expect(oneErrorLine(exit)).toBe(`baton: ${cases[i]![1]} (add --help for usage)`);
+    });
   });
 });

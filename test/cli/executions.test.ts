@@ -85,6 +85,36 @@ describe.concurrent('client commands (CLI, child processes)', { timeout: CLI_TIM
     ]);
   });
 
+  it('list, describe, history: stored strings print with their control characters escaped', async () => {
+    // A workflowId and a type that would clear the screen and forge a row, with DEL and a C1 CSI.
+    const id = 'evil\u001b[2J\nfake-row';
+    const type = 'Evil\u007fType\u009b1m';
+    await env.baton.client.start(type, { workflowId: id, taskQueue: 'nobody-polls-this', args: ['\u0007'] });
+    const [listed, shown, history, json] = await Promise.all([
+      env.run('list', '--id-contains', 'evil'),
+      env.run('describe', id),
+      env.run('history', id),
+      env.run('list', '--id-contains', 'evil', '--json'),
+    ]);
+    // No control character printed but the line ends.
+    const controls = (text: string) =>
+      [...text]
+        .map((c) => c.charCodeAt(0))
+        .filter((c) => (c < 0x20 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f));
+    for (const exit of [listed, shown, history]) expect(controls(ok(exit))).toEqual([]);
+    const rows = ok(listed).trimEnd().split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(/^evil\\u001b\[2J\\nfake-row\s+[\w-]+\s+Evil\\u007fType\\u009b1m\s+RUNNING\s/);
+    expect(ok(shown)).toMatch(/^workflowId\s+evil\\u001b\[2J\\nfake-row$/m);
+    expect(ok(shown)).toMatch(/^type\s+Evil\\u007fType\\u009b1m$/m);
+    expect(ok(history).trimEnd().split('\n')[1]).toMatch(
+      /WorkflowExecutionStarted\s+Evil\\u007fType\\u009b1m on nobody-polls-this, attempt 1, input \["\\u0007"\]$/,
+    );
+    // --json is for scripts: the strings as stored (JSON escapes them its own way).
+    const { executions } = okJson<{ executions: { workflowId: string; workflowType: string }[] }>(json);
+    expect(executions.map((e) => [e.workflowId, e.workflowType])).toEqual([[id, type]]);
+  });
+
   it('describe (alias show): status, type, task queue, times; --json', async () => {
     await greeted('describe-1');
     const [people, json] = await Promise.all([

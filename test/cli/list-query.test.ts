@@ -29,6 +29,23 @@ describe('parseListQuery', () => {
     });
   });
 
+  it('search attributes named like Object.prototype fields are custom attributes, own fields', () => {
+    const query = parseListQuery(
+      'constructor = "x" AND __proto__ = 5 AND toString = true AND hasOwnProperty = 1',
+    );
+    expect(query.workflowId ?? query.workflowType ?? query.status).toBeUndefined();
+    expect(Object.entries(query.searchAttributes)).toEqual([
+      ['constructor', 'x'],
+      ['__proto__', 5],
+      ['toString', true],
+      ['hasOwnProperty', 1],
+    ]);
+    expect(Object.getPrototypeOf(query.searchAttributes)).toBe(Object.prototype);
+    expect(
+      Object.entries(listFilter({ query: '__proto__ = "a"', limit: 10 }).searchAttributes ?? {}),
+    ).toEqual([['__proto__', 'a']]);
+  });
+
   it('reads numbers, booleans, single quotes, escapes, any-case AND and statuses', () => {
     expect(
       parseListQuery(

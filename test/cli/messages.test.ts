@@ -41,11 +41,12 @@ describe.concurrent('signal, query, update (CLI, child processes)', { timeout: C
     expect(okJson(json)).toEqual({ workflowId: 'query-1', query: 'hp', result: 42 });
   });
 
-  it('update: prints the result; a rejected update exits 1 with its cause; --json', async () => {
+  it('update: prints the result; a rejected update exits 1 with its cause (--json: a failure document)', async () => {
     await encounterStarted('update-1', 50);
-    const [people, rejected] = await Promise.all([
+    const [people, rejected, rejectedJson] = await Promise.all([
       env.run('update', 'update-1', 'heal', '--input', '20', '--update-id', 'heal-1'),
       env.run('update', 'update-1', 'heal', '--input', '-5'),
+      env.run('update', 'update-1', 'heal', '--input', '-6', '--json'),
     ]);
     expect(ok(people)).toBe('70\n');
     expect(rejected.code).toBe(1);
@@ -56,6 +57,17 @@ describe.concurrent('signal, query, update (CLI, child processes)', { timeout: C
       ) as string,
       '  ApplicationFailure [Error]: heal: expected a positive amount, got -5',
     ]);
+    // --json: a failure document on stdout, as `result --json`; the exit code is the same.
+    expect(rejectedJson.code, rejectedJson.stderr).toBe(1);
+    expect(rejectedJson.stderr).toBe('');
+    expect(rejectedJson.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(rejectedJson.stdout)).toEqual({
+      workflowId: 'update-1',
+      update: 'heal',
+      failure: [
+        { name: 'ApplicationFailure', message: 'heal: expected a positive amount, got -6', type: 'Error' },
+      ],
+    });
     // The same update id gets the first outcome: the handler ran once.
     const again = await env.run(
       'update',

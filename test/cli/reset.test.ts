@@ -2,11 +2,40 @@
  * `baton reset` of a failed workflow: the Poké Ball is fixed, the capture is reset to its throw
  * (by step name, or by event id) and the new run completes without running paralyze again.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureActivities } from '../../examples/pokemon/activities.js';
+import { mewtwo, sacha, type CaptureResult } from '../../examples/pokemon/domain.js';
+import { CombatService, PokeballService, StatusService } from '../../examples/pokemon/services.js';
+import { captureSteps } from '../../examples/pokemon/steps.js';
+import type { Worker } from '../../src/index.js';
 import { capture, world } from '../fixtures/cli-workflows.js';
 import { CLI_TIMEOUT_MS, QUEUE, ok, okJson, oneErrorLine, useCliEnv } from './cli-env.js';
 
 const env = useCliEnv('baton-cli-reset-');
+
+/** A second worker on the store: CapturePokemonSteps (examples/pokemon/steps.ts) on its own queue. */
+const STEPS_QUEUE = 'pokemon-steps';
+const services = {
+  status: new StatusService(),
+  combat: new CombatService(),
+  pokeball: new PokeballService(),
+};
+let stepsWorker: { worker: Worker; running: Promise<void> } | undefined;
+beforeAll(() => {
+  const { status, combat, pokeball } = services;
+  const worker = env.baton.worker({
+    taskQueue: STEPS_QUEUE,
+    workflows: [captureSteps],
+    activities: captureActivities(status, combat, pokeball),
+    pollInterval: 20,
+    identity: 'cli-test-steps',
+  });
+  stepsWorker = { worker, running: worker.run() };
+});
+afterAll(async () => {
+  await stepsWorker?.worker.shutdown();
+  await stepsWorker?.running;
+});
 
 describe('reset (CLI, child processes)', { timeout: CLI_TIMEOUT_MS }, () => {
   it('resets failed captures to the throw, by step and by event id; the new runs complete', async () => {
@@ -63,5 +92,50 @@ describe('reset (CLI, child processes)', { timeout: CLI_TIMEOUT_MS }, () => {
     }
     const shown = ok(await env.run('describe', 'reset-1'));
     expect(shown).toMatch(new RegExp(`^resetFrom\\s+run ${runs[0]} at event 4: ball fixed$`, 'm'));
+  });
+
+  it('resets a step workflow to a step name: the CLI loads no workflow code, the history names the steps', async () => {
+    const input = JSON.stringify({ trainer: sacha(), pokemon: mewtwo() });
+    const started = okJson(
+      await env.run(
+        'start',
+        'CapturePokemonSteps',
+        '--input',
+        input,
+        '--id',
+        'st1',
+        '--task-queue',
+        STEPS_QUEUE,
+        '--wait',
+        '--json',
+      ),
+    );
+    expect(started).toMatchObject({ workflowId: 'st1', status: 'COMPLETED' });
+    const calls = () => [services.status.calls, services.combat.calls, services.pokeball.calls];
+    expect(calls()).toEqual([1, 1, 1]);
+
+    const line = ok(await env.run('reset', 'st1', '--to', 'ThrowPokeball'));
+    const match =
+      /^reset workflow execution st1 \(run ([\w-]+)\) to step ThrowPokeball: new run ([\w-]+)\n$/.exec(line);
+    expect(match, line).not.toBeNull();
+    const [, oldRunId, newRunId] = match!;
+    expect(oldRunId).toBe(started.runId);
+
+    const handle = env.baton.client.getHandle<CaptureResult>('st1', newRunId);
+    expect((await handle.result()).pokemon.trainerName).toBe('Sacha');
+    // Paralyze and Attack were not run again: only the throw was.
+    expect(calls()).toEqual([1, 1, 2]);
+    const { events } = await handle.fetchHistory();
+    const scheduled = events.flatMap((e) => (e.eventType === 'ActivityTaskScheduled' ? [e] : []));
+    expect(scheduled.map((e) => [e.attrs.activityType, e.attrs.options.summary])).toEqual([
+      ['paralyze', 'Paralyze'],
+      ['attack', 'Attack'],
+      ['throwPokeball', 'ThrowPokeball'],
+    ]);
+    // The new run kept events 1..N of the old one, N being the last before ThrowPokeball was scheduled.
+    const kept = scheduled[2]!.eventId - 1;
+    const old = await env.baton.store.getHistory(oldRunId!, 1, kept);
+    expect(events.slice(0, kept).map((e) => e.timeMs)).toEqual(old.map((e) => e.timeMs));
+    expect((await handle.describe()).resetFrom).toMatchObject({ runId: oldRunId, eventId: kept });
   });
 });

@@ -267,6 +267,10 @@ describe('failures and compensations', () => {
     expect(activitiesWith(events, 'ActivityTaskCompleted')).toEqual(['one', 'two', 'undoTwo', 'undoOne']);
     expect(activitiesWith(events, 'ActivityTaskFailed')).toEqual(['three']);
     expect(events.at(-1)?.eventType).toBe('WorkflowExecutionFailed');
+    // Each call is named by its summary: the step's name, or `compensate <step>`.
+    expect(
+      events.flatMap((e) => (e.eventType === 'ActivityTaskScheduled' ? [e.attrs.options.summary] : [])),
+    ).toEqual(['one', 'two', 'three', 'compensate two', 'compensate one']);
   });
 
   it('compensateArgs builds the compensation arguments from the output, the input and all outputs', async () => {

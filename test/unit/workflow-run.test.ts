@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DataConverter,
   NonDeterminismError,
+  defineStepWorkflow,
   defineWorkflow,
   silentLogger,
   type HistoryEvent,
@@ -180,5 +181,38 @@ describe('WorkflowRun (the pure replay state machine)', () => {
       const [close] = run.takeCommands();
       expect(close?.kind === 'completeWorkflow' && converter.fromPayload(close.payload)).toBe('timer');
     }
+  });
+
+  it('the activity summary is recorded but not compared: histories recorded without one replay', async () => {
+    const steps = defineStepWorkflow({
+      name: 'W',
+      activityOptions: options,
+      steps: [
+        { name: 'First', run: 'a', compensate: 'c' },
+        { name: 'Second', run: 'b' },
+      ],
+    });
+    const stepRun = () =>
+      new WorkflowRun(steps, started, 'run-1', { converter, settle, logger: silentLogger });
+    const run = stepRun();
+    await run.replay([started]);
+    const [first] = run.takeCommands();
+    expect(first?.kind === 'scheduleActivity' && first.options.summary).toBe('First');
+    // Recorded before summaries (scheduled() has none): same calls, so the replay goes on.
+    const old = stepRun();
+    await old.replay([started, scheduled(2, 1, 'a'), completed(4, 1, 'x'), scheduled(5, 2, 'b')]);
+    expect(old.taskFailure).toBeUndefined();
+    expect(old.takeCommands()).toEqual([]);
+    await old.deliver(completed(7, 2, 'y'));
+    const [close] = old.takeCommands();
+    expect(close?.kind === 'completeWorkflow' && converter.fromPayload(close.payload)).toEqual({
+      First: 'x',
+      Second: 'y',
+    });
+    // A summary changed in the code since (here: added) is no NonDeterminismError either.
+    const changed = newRun(async (ctx) => ctx.activities<Acts>({ ...options, summary: 'now named' }).a());
+    await changed.replay([started, scheduled(2, 1, 'a')]);
+    expect(changed.taskFailure).toBeUndefined();
+    expect(changed.pendingSeqs()).toEqual([1]);
   });
 });

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { Baton, WorkflowExecutionDescription } from '../../index.js';
 import { describeError, jsonText, out, pad } from '../output.js';
-import { isoMillis, shortValue } from './format.js';
+import { isoMillis, printable, shortValue } from './format.js';
 import { idArgument, jsonOption, runIdOption, str, type Opts } from './options.js';
 import { action, withClient, type CommandDeps } from './session.js';
 
@@ -38,7 +38,10 @@ export function registerDescribe(program: Command, deps: CommandDeps): void {
     );
 }
 
-/** The description as `key  value` lines, then the pending activities and a failing task. */
+/**
+ * The description as `key  value` lines, then the pending activities and a failing task; stored
+ * strings are made {@link printable} (one line each, no terminal escapes).
+ */
 export function describeLines(d: WorkflowExecutionDescription): string[] {
   const attrs = Object.entries(d.searchAttributes).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const rows: [string, string][] = [
@@ -75,5 +78,5 @@ export function describeLines(d: WorkflowExecutionDescription): string[] {
       `workflow task failing (attempt ${d.workflowTaskFailure.attempt}): ${d.workflowTaskFailure.message}`,
     );
   }
-  return lines;
+  return lines.map(printable);
 }

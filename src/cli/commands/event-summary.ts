@@ -16,7 +16,8 @@ export function decodePayload(converter: DataConverter, payload: Payload | undef
 }
 
 /**
- * The event's attributes in short: `paralyze, input [{"name":"Mewtwo"}]`, `attempt 2, worker w1`,
+ * The event's attributes in short: `paralyze (seq 1, summary "Paralyze"), input [{"name":"Mewtwo"}]`,
+ * `attempt 2, worker w1`,
  * `NON_RETRYABLE_FAILURE: ApplicationFailure [BallBroke]: the ball broke`.
  */
 export function eventSummary(e: HistoryEvent, converter: DataConverter): string {
@@ -31,8 +32,11 @@ export function eventSummary(e: HistoryEvent, converter: DataConverter): string 
       const reset = from === undefined ? '' : `, reset from run ${from.runId} at event ${from.eventId}`;
       return `${e.attrs.workflowType} on ${e.attrs.taskQueue}, attempt ${e.attrs.attempt}${reset}, input ${shortValue(payload())}`;
     }
-    case 'ActivityTaskScheduled':
-      return `${e.attrs.activityType} (seq ${e.attrs.seq}), input ${shortValue(payload())}`;
+    case 'ActivityTaskScheduled': {
+      const summary = e.attrs.options.summary;
+      const named = typeof summary === 'string' ? `, summary ${JSON.stringify(summary)}` : '';
+      return `${e.attrs.activityType} (seq ${e.attrs.seq}${named}), input ${shortValue(payload())}`;
+    }
     case 'ActivityTaskStarted':
       return `scheduled ${e.attrs.scheduledEventId}, attempt ${e.attrs.attempt}${e.attrs.identity === undefined ? '' : `, worker ${e.attrs.identity}`}`;
     case 'ActivityTaskCompleted':

@@ -17,6 +17,7 @@ import {
   WorkflowUpdateFailedError,
 } from '../../index.js';
 import { causeChain, describeError, ExitCode } from '../output.js';
+import { printable } from './format.js';
 
 /**
  * A command line that parsed but cannot be used: malformed `--input` JSON, a bad `--query`,
@@ -36,6 +37,7 @@ export class UsageError extends Error {
 /** How an error ends a command: its exit code and the lines for stderr. */
 export interface ErrorExit {
   code: number;
+  /** One line each: control characters of messages (stored failures too) are escaped. */
   lines: string[];
 }
 
@@ -47,7 +49,7 @@ export interface ErrorExit {
  * errorExit(new WorkflowNotFoundError('order-1')); // { code: 2, lines: ["baton: workflow execution 'order-1' not found"] }
  */
 export function errorExit(error: unknown): ErrorExit | undefined {
-  const usage = (line: string): ErrorExit => ({ code: ExitCode.USAGE, lines: [`baton: ${line}`] });
+  const usage = (line: string): ErrorExit => ({ code: ExitCode.USAGE, lines: [printable(`baton: ${line}`)] });
   if (error instanceof UsageError) return usage(error.message);
   if (error instanceof WorkflowNotFoundError) return usage(notFoundLine(error));
   if (error instanceof StoreError) return usage(`store error: ${error.message}`);
@@ -83,7 +85,7 @@ export function exitCodeOf(error: unknown): number {
 function failed(title: string, cause: unknown): ErrorExit {
   const lines = [`baton: ${title}`];
   causeChain(cause).forEach((e, i) => lines.push(`  ${i === 0 ? '' : 'caused by '}${describeError(e)}`));
-  return { code: ExitCode.FAILED, lines };
+  return { code: ExitCode.FAILED, lines: lines.map(printable) };
 }
 
 function notFoundLine(error: WorkflowNotFoundError): string {

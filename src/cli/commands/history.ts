@@ -8,7 +8,7 @@ import { Option } from 'commander';
 import type { Baton, HistoryEvent } from '../../index.js';
 import { jsonText, out, pad } from '../output.js';
 import { eventJson, eventSummary } from './event-summary.js';
-import { isoMillis } from './format.js';
+import { isoMillis, printable } from './format.js';
 import { idArgument, jsonOption, runIdOption, str, type Opts } from './options.js';
 import { action, INTERRUPT, INTERRUPTED, interruptible, withClient, type CommandDeps } from './session.js';
 
@@ -85,6 +85,8 @@ async function follow(
 
 const HEADER = `${pad('ID', 6)}${pad('TIME', 26)}${pad('TYPE', 34)}DETAILS`;
 
+/** One event as a line for people (stored strings made {@link printable}). */
 function eventRow(e: HistoryEvent, baton: Baton): string {
-  return `${pad(String(e.eventId), 6)}${pad(isoMillis(e.timeMs), 26)}${pad(e.eventType, 34)}${eventSummary(e, baton.converter)}`.trimEnd();
+  const row = `${pad(String(e.eventId), 6)}${pad(isoMillis(e.timeMs), 26)}${pad(e.eventType, 34)}${eventSummary(e, baton.converter)}`;
+  return printable(row).trimEnd();
 }

@@ -41,7 +41,12 @@ type Token =
   | { kind: 'op'; text: string; pos: number }
   | { kind: 'end'; text: 'end of query'; pos: number };
 
-const SYSTEM = { workflowid: 'WorkflowId', workflowtype: 'WorkflowType', executionstatus: 'ExecutionStatus' };
+/** The system attributes, by lower-case name (a Map: `constructor` or `__proto__` is no system field). */
+const SYSTEM: ReadonlyMap<string, 'WorkflowId' | 'WorkflowType' | 'ExecutionStatus'> = new Map([
+  ['workflowid', 'WorkflowId'],
+  ['workflowtype', 'WorkflowType'],
+  ['executionstatus', 'ExecutionStatus'],
+]);
 
 /** Temporal attributes this filter has no field for. */
 const UNSUPPORTED = [
@@ -114,7 +119,7 @@ function setClause(
   name: Extract<Token, { kind: 'name' }>,
   value: Extract<Token, { kind: 'value' }>,
 ): void {
-  const system = SYSTEM[name.text.toLowerCase() as keyof typeof SYSTEM];
+  const system = SYSTEM.get(name.text.toLowerCase());
   const unsupported = UNSUPPORTED.find((u) => u.toLowerCase() === name.text.toLowerCase());
   if (unsupported !== undefined) {
     throw new ListQueryError(
@@ -123,7 +128,13 @@ function setClause(
     );
   }
   if (system === undefined) {
-    query.searchAttributes[name.text] = value.value;
+    // defineProperty: a search attribute named `__proto__` is an own field, not the prototype.
+    Object.defineProperty(query.searchAttributes, name.text, {
+      value: value.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     return;
   }
   if (typeof value.value !== 'string')

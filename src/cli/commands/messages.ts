@@ -4,8 +4,9 @@
  * worker` on the same store); a signal is stored and delivered when a worker runs it.
  */
 import { Argument, type Command, Option } from 'commander';
-import type { Baton } from '../../index.js';
-import { jsonText, out } from '../output.js';
+import { WorkflowUpdateFailedError, type Baton } from '../../index.js';
+import { errorJson, jsonText, out } from '../output.js';
+import { exitCodeOf } from './exit-codes.js';
 import { parseInputs } from './inputs.js';
 import {
   idArgument,
@@ -37,7 +38,8 @@ Example:
   baton query wild-1 hp --json`;
 
 const UPDATE_HELP = `${WORKER_NOTE} It waits until the worker has run the handler (Ctrl-C: 130). Exit 1 when the
-validator rejected the update or the handler failed (the failure and its causes are printed).
+validator rejected the update or the handler failed (the failure and its causes are printed; with
+--json, one document { workflowId, update, failure } on stdout).
 
 Example:
   baton update wild-1 heal --input 20 --update-id heal-1`;
@@ -113,15 +115,28 @@ async function query(baton: Baton, id: string, name: string, opts: Opts): Promis
   return 0;
 }
 
+/**
+ * Sends the update and prints its answer. A rejected or failed update exits 1: with --json, as
+ * `result --json`, one document `{ workflowId, update, failure: [{ name, message, type? }…] }` on
+ * stdout (the failure, then its causes); otherwise the failure and its causes on stderr.
+ */
 async function update(baton: Baton, id: string, name: string, opts: Opts): Promise<number> {
   const handle = baton.client.getHandle(id, str(opts, 'runId'));
   const updateId = str(opts, 'updateId');
   const args = parseInputs(inputsOf(opts));
-  const result = await interruptible(
-    handle.executeUpdate(name, { args, ...(updateId === undefined ? {} : { updateId }) }),
-  );
+  const head = { workflowId: id, update: name };
+  let result: unknown;
+  try {
+    result = await interruptible(
+      handle.executeUpdate(name, { args, ...(updateId === undefined ? {} : { updateId }) }),
+    );
+  } catch (error) {
+    if (!(opts.json === true && error instanceof WorkflowUpdateFailedError)) throw error;
+    out(jsonText({ ...head, failure: errorJson(error.cause) }));
+    return exitCodeOf(error);
+  }
   if (result === INTERRUPT) return INTERRUPTED;
-  printAnswer(opts, { workflowId: id, update: name }, result);
+  printAnswer(opts, head, result);
   return 0;
 }
 

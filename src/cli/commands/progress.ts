@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Baton, ExecutionStatus } from '../../index.js';
 import { describeError } from '../output.js';
-import { shorten } from './format.js';
+import { printable, shorten } from './format.js';
 
 /** What progress shows of one execution. */
 export interface ProgressState {
@@ -70,7 +70,7 @@ export class ProgressReader {
 
 /**
  * The progress in one line: `RUNNING · 2 steps done (paralyze, attack) · throwPokeball attempt 2
- * (last failure: ApplicationFailure: the ball missed)`.
+ * (last failure: ApplicationFailure: the ball missed)`, made {@link printable}.
  */
 export function progressText(s: ProgressState): string {
   const parts: string[] = [s.status];
@@ -90,7 +90,7 @@ export function progressText(s: ProgressState): string {
       `workflow task failing (attempt ${s.taskFailure.attempt}): ${shorten(s.taskFailure.message, 100)}`,
     );
   }
-  return parts.join(' · ');
+  return printable(parts.join(' · '));
 }
 
 /** Where progress goes: a stream (stderr) and whether it is a terminal. */
