@@ -40,6 +40,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two test files at a time (vitest's default on 2 cores is one): most tests wait on child
+    // processes, timers and the network rather than on the CPU.
+    maxWorkers: 2,
     projects: [
       { extends: true as const, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
       ...(postgresUrl === undefined
