@@ -41,6 +41,26 @@ describe.concurrent('signal, query, update (CLI, child processes)', { timeout: C
     expect(okJson(json)).toEqual({ workflowId: 'query-1', query: 'hp', result: 42 });
   });
 
+  it('query: a handler that throws exits 1 (--json: a failure document on stdout)', async () => {
+    await encounterStarted('query-2', 42);
+    const [people, json] = await Promise.all([
+      env.run('query', 'query-2', 'pokedex'),
+      env.run('query', 'query-2', 'pokedex', '--json'),
+    ]);
+    expect(people.code).toBe(1);
+    expect(people.stdout).toBe('');
+    expect(people.stderr).toContain('the Pokédex has no entry for Mewtwo');
+    expect(json.code, json.stderr).toBe(1);
+    expect(json.stderr).toBe('');
+    const doc = JSON.parse(json.stdout) as {
+      workflowId: string;
+      query: string;
+      failure: { message: string }[];
+    };
+    expect(doc).toMatchObject({ workflowId: 'query-2', query: 'pokedex' });
+    expect(doc.failure[0]!.message).toContain('the Pokédex has no entry for Mewtwo');
+  });
+
   it('update: prints the result; a rejected update exits 1 with its cause (--json: a failure document)', async () => {
     await encounterStarted('update-1', 50);
     const [people, rejected, rejectedJson] = await Promise.all([

@@ -4,7 +4,7 @@
  * worker` on the same store); a signal is stored and delivered when a worker runs it.
  */
 import { Argument, type Command, Option } from 'commander';
-import { WorkflowUpdateFailedError, type Baton } from '../../index.js';
+import { QueryFailedError, WorkflowUpdateFailedError, type Baton } from '../../index.js';
 import { errorJson, jsonText, out } from '../output.js';
 import { exitCodeOf } from './exit-codes.js';
 import { parseInputs } from './inputs.js';
@@ -108,10 +108,22 @@ async function signal(baton: Baton, id: string, name: string, opts: Opts): Promi
   return 0;
 }
 
+/**
+ * Sends the query and prints its answer. A query whose handler failed exits 1: with --json, one
+ * document `{ workflowId, query, failure: [{ name, message }] }` on stdout, as for an update.
+ */
 async function query(baton: Baton, id: string, name: string, opts: Opts): Promise<number> {
   const handle = baton.client.getHandle(id, str(opts, 'runId'));
-  const result = await handle.query(name, ...parseInputs(inputsOf(opts)));
-  printAnswer(opts, { workflowId: id, query: name }, result);
+  const head = { workflowId: id, query: name };
+  let result: unknown;
+  try {
+    result = await handle.query(name, ...parseInputs(inputsOf(opts)));
+  } catch (error) {
+    if (!(opts.json === true && error instanceof QueryFailedError)) throw error;
+    out(jsonText({ ...head, failure: errorJson(error) }));
+    return exitCodeOf(error);
+  }
+  printAnswer(opts, head, result);
   return 0;
 }
 
