@@ -232,17 +232,21 @@ export class WorkflowHandle<R = unknown> {
    * Sends an update and waits for its result. An `updateId` makes it idempotent: a second call
    * with the same id gets the first outcome, and the handler runs once.
    *
+   * `signal` stops the wait (not the update: it stays admitted, and the same `updateId` waits for
+   * it again), as `fetch`'s.
+   *
    * @throws WorkflowUpdateFailedError when the validator rejects it (nothing recorded) or the handler fails.
    * @throws WorkflowNotFoundError when the execution is unknown or closed.
+   * @throws `signal.reason` when `signal` aborts first.
    * @example
-   * const hp = await handle.executeUpdate(heal, { args: [20], updateId: 'heal-1' });
+   * const hp = await handle.executeUpdate(heal, { args: [20], updateId: 'heal-1', signal: AbortSignal.timeout(30_000) });
    */
   async executeUpdate<Ret, Args extends unknown[]>(
     update: UpdateDefinition<Ret, Args> | string,
-    options: { args: Args; updateId?: string },
+    options: { args: Args; updateId?: string; signal?: AbortSignal },
   ): Promise<Ret> {
     const handle = await this.startUpdate(update, { ...options, waitForStage: 'ACCEPTED' });
-    return handle.result();
+    return handle.result(options.signal === undefined ? {} : { signal: options.signal });
   }
 
   /**
@@ -251,7 +255,7 @@ export class WorkflowHandle<R = unknown> {
    */
   async startUpdate<Ret, Args extends unknown[]>(
     update: UpdateDefinition<Ret, Args> | string,
-    options: { args: Args; updateId?: string; waitForStage: 'ACCEPTED' },
+    options: { args: Args; updateId?: string; waitForStage: 'ACCEPTED'; signal?: AbortSignal },
   ): Promise<WorkflowUpdateHandle<Ret>> {
     const updateName = checkStoredString(typeof update === 'string' ? update : update.name, 'update name');
     const updateId = options.updateId ?? newId();
@@ -264,7 +268,7 @@ export class WorkflowHandle<R = unknown> {
       payload,
       nowMs: this.deps.clock.nowMs(),
     });
-    await waitForUpdate(this.deps.store, runId, updateId, options.waitForStage);
+    await waitForUpdate(this.deps.store, runId, updateId, options.waitForStage, options.signal);
     return new WorkflowUpdateHandle<Ret>(
       this.deps.store,
       this.deps.converter,

@@ -11,6 +11,7 @@ export async function waitForUpdate(
   runId: string,
   updateId: string,
   stage: 'ACCEPTED' | 'COMPLETED',
+  signal?: AbortSignal,
 ): Promise<UpdateRecord> {
   const record = await pollUntil(
     store,
@@ -19,6 +20,8 @@ export async function waitForUpdate(
       const r = await store.getUpdate(runId, updateId);
       return r !== undefined && ORDER[r.stage] >= ORDER[stage] ? r : undefined;
     },
+    undefined,
+    signal,
   );
   return record!;
 }
@@ -37,8 +40,8 @@ export class WorkflowUpdateHandle<Ret> {
    * Waits for the update's outcome.
    * @throws WorkflowUpdateFailedError when it was rejected (validator) or its handler failed; the cause says why.
    */
-  async result(): Promise<Ret> {
-    const record = await waitForUpdate(this.store, this.runId, this.updateId, 'COMPLETED');
+  async result(options: { signal?: AbortSignal } = {}): Promise<Ret> {
+    const record = await waitForUpdate(this.store, this.runId, this.updateId, 'COMPLETED', options.signal);
     const outcome = record.outcome === undefined ? undefined : this.converter.fromPayload(record.outcome);
     if (record.failed && outcome === undefined) {
       throw new WorkflowUpdateFailedError(

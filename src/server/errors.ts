@@ -15,6 +15,7 @@
  * | 415    | `UNSUPPORTED_MEDIA_TYPE`     | a body that is not `application/json`                            |
  * | 422    | `QUERY_FAILED`/`UPDATE_FAILED` | the workflow refused or failed the query or update             |
  * | 504    | `QUERY_TIMEOUT`              | no worker answered a query in time                               |
+ * | 504    | `UPDATE_TIMEOUT`             | no worker completed an update within `updateTimeoutMs` (30 s)    |
  * | 500    | `INTERNAL`                   | anything else (message only; the stack is logged)                |
  */
 import { HTTPException } from 'hono/http-exception';

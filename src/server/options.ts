@@ -63,6 +63,12 @@ export interface ServerOptions {
   streamPollMs?: number;
   /** How often an SSE stream sends a heartbeat comment, in ms. @default 15000 */
   streamHeartbeatMs?: number;
+  /**
+   * How long `POST …/update` waits for the update's outcome, in ms; past it the answer is 504
+   * `UPDATE_TIMEOUT` naming the updateId (the update stays admitted: the same updateId waits for
+   * it again). @default 30000
+   */
+  updateTimeoutMs?: number;
 }
 
 /** {@link ServerOptions} resolved: defaults applied, checked, frozen. */
@@ -80,6 +86,7 @@ export interface ResolvedServerOptions {
   readonly logger: Logger;
   readonly streamPollMs: number;
   readonly streamHeartbeatMs: number;
+  readonly updateTimeoutMs: number;
 }
 
 /** The default port of the HTTP API (as Temporal's UI is 8233). */
@@ -144,6 +151,7 @@ export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
     logger: o.logger ?? consoleLogger('warn'),
     streamPollMs: positiveMs(o.streamPollMs ?? 200, 'streamPollMs', fail),
     streamHeartbeatMs: positiveMs(o.streamHeartbeatMs ?? 15_000, 'streamHeartbeatMs', fail),
+    updateTimeoutMs: positiveMs(o.updateTimeoutMs ?? 30_000, 'updateTimeoutMs', fail),
   });
 }
 

@@ -5,6 +5,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiStartResponse } from './api-types.js';
 import type { ApiApp, ApiContext } from './api-context.js';
+import { newId } from '../common/ids.js';
+import { ApiRequestError } from './errors.js';
 import { jsonValue } from './json-values.js';
 import {
   QueryRequestSchema,
@@ -49,7 +51,7 @@ const update = createRoute({
   request: { ...request, body: jsonBody(UpdateRequestSchema) },
   responses: {
     200: json(ResultResponseSchema, "The update handler's result."),
-    ...errors(400, 404, 409, 413, 415, 422),
+    ...errors(400, 404, 409, 413, 415, 422, 504),
   },
 });
 
@@ -105,10 +107,23 @@ export function actionRoutes(app: ApiApp, ctx: ApiContext): void {
   app.openapi(update, async (c) => {
     const { workflowId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const result = await handle(workflowId, c.req.valid('query').runId).executeUpdate(body.name, {
-      args: body.args ?? [],
-      ...(body.updateId === undefined ? {} : { updateId: body.updateId }),
-    });
+    const updateId = body.updateId ?? newId();
+    const limitMs = ctx.options.updateTimeoutMs;
+    let result: unknown;
+    try {
+      result = await handle(workflowId, c.req.valid('query').runId).executeUpdate(body.name, {
+        args: body.args ?? [],
+        updateId,
+        signal: AbortSignal.timeout(limitMs),
+      });
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error;
+      throw new ApiRequestError(
+        504,
+        'UPDATE_TIMEOUT',
+        `update '${body.name}' (updateId ${updateId}) of '${workflowId}' has no outcome after ${limitMs / 1000} s: no worker completed it; it stays admitted, and the same updateId waits for it again`,
+      );
+    }
     return c.json({ result: jsonValue(result) ?? null }, 200);
   });
 

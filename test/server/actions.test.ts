@@ -5,6 +5,7 @@
  * no worker answers).
  */
 import { describe, expect, it } from 'vitest';
+import { bundledExamples, DEV_TASK_QUEUE } from '../../src/cli/dev-command.js';
 import type { ApiExecutionDetail, ApiResult, ApiStartResponse } from '../../src/server/api-types.js';
 import { anyNumber, anyString, closedDetail, openApiEnv, trainer, type ApiEnv, wild } from './support.js';
 
@@ -158,6 +159,37 @@ describe('HTTP API: actions', () => {
     expect(r.status).toBe(504);
     expect(r.error.code).toBe('QUERY_TIMEOUT');
     expect(r.error.message).toContain('no worker');
+  });
+
+  it('answers 504 naming the updateId when no worker completes an update in time; the same id then waits for it', async () => {
+    const api = await openApiEnv({ worker: false, updateTimeoutMs: 300 });
+    const started = await api.call('POST', '/api/executions', {
+      workflowType: 'Encounter',
+      workflowId: 'unattended',
+      args: [wild()],
+    });
+    expect(started.status).toBe(201);
+    const before = Date.now();
+    const r = await api.call('POST', '/api/executions/unattended/update', {
+      name: 'offerBerry',
+      updateId: 'berry-1',
+    });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(300 - 5);
+    expect(r.status).toBe(504);
+    expect(r.error.code).toBe('UPDATE_TIMEOUT');
+    expect(r.error.message).toContain('updateId berry-1');
+    // The update stays admitted: a worker arrives, and the same updateId gets its outcome.
+    const examples = bundledExamples();
+    api.env.worker({
+      taskQueue: DEV_TASK_QUEUE,
+      workflows: examples.workflows,
+      activities: examples.activities,
+    });
+    const again = await api.call('POST', '/api/executions/unattended/update', {
+      name: 'offerBerry',
+      updateId: 'berry-1',
+    });
+    expect([200, 422]).toContain(again.status);
   });
 
   it('resets a capture to a step: a new run, whose detail names the run it was reset from', async () => {
