@@ -63,7 +63,10 @@ describe('durable timers across a worker crash (SIGKILL)', () => {
     expect(timer.attrs.fireAtMs - completed.timeMs).toBe(2000);
     const [after] = calls(crashed.sideEffects, 'after');
     expect(after!).toBeGreaterThanOrEqual(timer.attrs.fireAtMs - TOLERANCE_MS);
-    expect(after!).toBeLessThan(timer.attrs.fireAtMs + 3000);
+    // Normally the new worker is up before the due time; on a loaded machine its start-up may
+    // run past it, and then the sleep fires as soon as it takes the execution over.
+    const [resumedAt] = calls(crashed.sideEffects, 'resumed');
+    expect(after!).toBeLessThan(Math.max(timer.attrs.fireAtMs, resumedAt!) + 3000);
     expect(calls(crashed.sideEffects, 'before')).toHaveLength(1);
     expect(calls(crashed.sideEffects, 'after')).toHaveLength(1);
     expect(events.filter((e) => e.eventType === 'TimerFired')).toHaveLength(1);
