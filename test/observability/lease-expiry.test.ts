@@ -94,7 +94,9 @@ describe('lease expiry', () => {
     ).toBe(1);
     const textA = await metricsA.metrics();
     expect(sample(textA, 'baton_workflows_started_total', { workflow_type: 'Waiter' })).toBe(1);
-    expect(sample(textA, 'baton_lease_expiries_total', { task_queue: 'lease' })).toBeUndefined();
+    // A is cut off from renewals only: it may claim the execution back itself once its own lease
+    // has expired (a lease expiry too, counted by A), before B takes it over.
+    expect(sample(textA, 'baton_lease_expiries_total', { task_queue: 'lease' }) ?? 0).toBeLessThanOrEqual(1);
     expect(sample(textA, 'baton_workflows_completed_total', { workflow_type: 'Waiter' })).toBeUndefined();
   });
 });
