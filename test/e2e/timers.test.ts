@@ -102,7 +102,9 @@ describe('durable timers across a worker crash (SIGKILL)', () => {
 
   it('condition(fn, timeout): a signal that arrives before the deadline wins', async () => {
     const env = await openTestEnv();
-    const crashed = await startAndKill(env, 'ConditionAcrossCrash', 'cond-signal', 3000);
+    // A deadline far enough that the resumed worker is up (its spawn takes seconds under load)
+    // and handles the signal before it; the signal ends the wait, so the test does not take it.
+    const crashed = await startAndKill(env, 'ConditionAcrossCrash', 'cond-signal', 10_000);
     const resumed = runTs(FIXTURE, crashed.args('resume'));
     await env.baton.client.getHandle('cond-signal').signal(defineSignal('wake'));
     await finish(resumed);
