@@ -71,6 +71,11 @@ export interface EventAttributes {
     seq: number;
     searchAttributes: Record<string, string | number | boolean>;
   };
+  /**
+   * A fact the workflow recorded for later readers, as Temporal's `MarkerRecorded` (e.g. a step
+   * workflow's `baton.step` state). Payload: the marker's details.
+   */
+  MarkerRecorded: { seq: number; markerName: string };
   WorkflowExecutionTimedOut: { timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;

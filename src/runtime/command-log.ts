@@ -7,6 +7,7 @@ function commandSeq(event: HistoryEvent): number | undefined {
     case 'ActivityTaskScheduled':
     case 'TimerStarted':
     case 'UpsertWorkflowSearchAttributes':
+    case 'MarkerRecorded':
       return event.attrs.seq;
     default:
       return undefined;
@@ -18,6 +19,7 @@ function describeCommand(event: HistoryEvent): string {
   if (event.eventType === 'ActivityTaskScheduled')
     return `ActivityTaskScheduled '${event.attrs.activityType}'`;
   if (event.eventType === 'TimerStarted') return `TimerStarted (${event.attrs.durationMs} ms)`;
+  if (event.eventType === 'MarkerRecorded') return `MarkerRecorded '${event.attrs.markerName}'`;
   return event.eventType;
 }
 

@@ -31,6 +31,13 @@ export type Command =
       seq: number;
       searchAttributes: Record<string, string | number | boolean>;
     }
+  | {
+      kind: 'recordMarker';
+      seq: number;
+      markerName: string;
+      /** The encoded details. */
+      payload: Payload;
+    }
   | { kind: 'completeWorkflow'; payload: Payload }
   | { kind: 'failWorkflow'; payload: Payload }
   | { kind: 'cancelWorkflow' };

@@ -48,6 +48,7 @@ export interface ContextHost {
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
   setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void;
   upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void;
+  recordMarker(markerName: string, details: unknown): void;
   inScope<T>(cancellable: boolean, fn: (scope: ScopeHandle) => Promise<T>): Promise<T>;
   withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
 }
@@ -170,6 +171,23 @@ export class WorkflowContext {
    */
   upsertSearchAttributes(searchAttributes: SearchAttributes): void {
     this.host.upsertSearchAttributes(encodeSearchAttributes(searchAttributes));
+  }
+
+  /**
+   * Records a marker in the history (`MarkerRecorded`, as Temporal's markers): a named fact for
+   * readers of the history (the CLI, the UI, tests), such as a file workflow's step states. It
+   * changes nothing in the execution; on replay it is matched by name like any command.
+   *
+   * @param markerName - what the marker is, e.g. `'baton.step'` (names starting `baton.` are Baton's).
+   * @param details - any value the data converter takes (JSON plus Date, BigInt …).
+   * @throws PayloadTooLargeError / ValidationError when the data converter refuses `details`.
+   * @example
+   * ctx.recordMarker('app.stage', { stage: 'attacked', hp: 50 });
+   */
+  recordMarker(markerName: string, details: unknown): void {
+    if (typeof markerName !== 'string' || markerName === '')
+      throw new TypeError('recordMarker: markerName must be a non-empty string');
+    this.host.recordMarker(markerName, details);
   }
 
   /**

@@ -343,6 +343,16 @@ export class WorkflowRun extends RunCore implements ContextHost {
     );
   }
 
+  recordMarker(markerName: string, details: unknown): void {
+    const seq = ++this.seq;
+    const payload = this.deps.converter.toPayload(details, `details of marker '${markerName}'`);
+    this.command(
+      { kind: 'recordMarker', seq, markerName, payload },
+      `MarkerRecorded '${markerName}'`,
+      (e) => e.eventType === 'MarkerRecorded' && e.attrs.markerName === markerName,
+    );
+  }
+
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {
     this.handlers.setQuery(name, handler);
   }

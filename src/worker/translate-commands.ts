@@ -57,6 +57,10 @@ export function translateCommands(
         }),
       );
       write.searchAttributes = { ...write.searchAttributes, ...c.searchAttributes };
+    } else if (c.kind === 'recordMarker') {
+      write.events.push(
+        t.writer.event('MarkerRecorded', { seq: c.seq, markerName: c.markerName }, c.payload),
+      );
     } else if (c.kind === 'completeUpdate') {
       write.events.push(
         t.writer.event(

@@ -63,6 +63,8 @@ export function eventSummary(e: HistoryEvent, converter: DataConverter): string 
       return Object.entries(e.attrs.searchAttributes)
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(', ');
+    case 'MarkerRecorded':
+      return `${e.attrs.markerName} ${shortValue(payload())}`;
     case 'WorkflowExecutionTimedOut':
       return e.attrs.timeoutType;
     case 'WorkflowExecutionCancelRequested':
