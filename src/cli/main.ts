@@ -18,6 +18,7 @@ import { err, ExitCode } from './output.js';
 import { registerWorkerCommand } from './worker-command.js';
 import { registerServerCommands } from './server-command.js';
 import { registerClientCommands } from './commands/index.js';
+import { registerFileCommands } from './run-command.js';
 
 /** The demos of `baton demo NAME`, with what they show. */
 const DEMOS: Record<string, string> = {
@@ -272,6 +273,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   registerWorkerCommand(program, storeOption(), setExit);
   registerServerCommands(program, storeOption, setExit);
   registerClientCommands(program, storeOption, setExit);
+  registerFileCommands(program, storeOption, setExit);
 
   return program;
 }

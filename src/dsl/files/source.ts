@@ -61,11 +61,17 @@ export function parseSource(text: string, file: string, options: ParseSourceOpti
   };
   if (document.errors.length > 0)
     throw new WorkflowFileError(
-      document.errors.map((e) => ({ file, ...position(e.pos[0]), message: syntaxMessage(e.code, e.message) })),
+      document.errors.map((e) => ({
+        file,
+        ...position(e.pos[0]),
+        message: syntaxMessage(e.code, e.message),
+      })),
     );
   const value: unknown = document.toJS({ maxAliasCount: 100 });
   if (value === null || value === undefined)
-    throw new WorkflowFileError([{ file, line: 1, column: 1, message: 'the file is empty; expected a workflow' }]);
+    throw new WorkflowFileError([
+      { file, line: 1, column: 1, message: 'the file is empty; expected a workflow' },
+    ]);
   const locate = (path: ValuePath, opts: { key?: boolean } = {}): FilePosition =>
     position(offsetOf(document, path, opts.key === true));
   return Object.freeze({

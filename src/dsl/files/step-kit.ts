@@ -55,7 +55,8 @@ export function callStepActivity(
 ): Promise<unknown> {
   const withSummary: ActivityOptions =
     step.length <= MAX_ACTIVITY_SUMMARY_LENGTH ? { ...options, summary: step } : options;
-  const stub = ctx.activities<Record<string, (...a: unknown[]) => Promise<unknown>>>(withSummary)[activityType];
+  const stub =
+    ctx.activities<Record<string, (...a: unknown[]) => Promise<unknown>>>(withSummary)[activityType];
   if (stub === undefined) throw new TypeError(`no activity stub for '${activityType}'`);
   return stub(...args);
 }
