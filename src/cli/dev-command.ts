@@ -30,6 +30,8 @@ import {
   type StopSignal,
 } from './serve-common.js';
 import { loadWorkerModule, WorkerModuleError, type WorkerModule } from './worker-command.js';
+import { FileWorkflowSet } from '../dsl/files/file-set.js';
+import { formatProblem, WorkflowFileError } from '../dsl/files/file-error.js';
 
 /** The task queue of `baton dev`'s worker unless `--task-queue` names another. */
 export const DEV_TASK_QUEUE = 'baton-dev';
@@ -74,6 +76,7 @@ const HELP = [
   'Examples:',
   '  npx baton dev                                   # the Pokémon examples, UI at http://127.0.0.1:8233/',
   '  npx baton dev --workflows dist/my-workflows.js --store sqlite:/tmp/dev.db --port 0',
+  '  npx baton dev --file examples/files/capture.yaml   # a workflow file too: its graph in the UI',
   '  curl -X POST localhost:8233/api/executions -H content-type:application/json \\',
   `    -d '{"workflowType":"Encounter","args":[{"id":"mew","name":"Mew","level":30,"currentHealth":90,"maxHealth":90,"status":"HEALTHY"}]}'`,
 ].join('\n');
@@ -89,6 +92,7 @@ export function registerDevCommand(
     .description('store + worker + HTTP API + web UI in one process, for development')
     .option('--workflows <module>', 'the module of workflows and activities (default: the Pokémon examples)')
     .option('--task-queue <name>', `the worker's task queue (default: ${DEV_TASK_QUEUE})`)
+    .option('--file <file...>', 'workflow files to run too (Baton YAML/JSON, Conductor JSON, uTask YAML)')
     .addOption(storeOption());
   addServeOptions(command)
     .addHelpText('after', HELP)
@@ -117,14 +121,38 @@ export async function runDevCommand(opts: Record<string, unknown>): Promise<numb
     for (const line of error.details) err(`  ${line}`);
     return ExitCode.USAGE;
   }
+  const files = await loadFileSet(opts.file);
+  if (typeof files === 'number') return files;
   const signal = stopSignal();
   try {
     return await withServiceStore(flags.store, (baton) =>
-      serveWithWorker(baton, flags, loaded, file, signal),
+      serveWithWorker(baton, flags, withFiles(loaded, files, baton), file, signal),
     );
   } finally {
     signal.dispose();
   }
+}
+
+/** The workflow files of `--file`, or the exit code after printing why they cannot be loaded. */
+async function loadFileSet(paths: unknown): Promise<FileWorkflowSet | number> {
+  try {
+    return await FileWorkflowSet.load(Array.isArray(paths) ? paths.map(String) : []);
+  } catch (error) {
+    if (error instanceof WorkflowFileError) for (const p of error.problems) err(formatProblem(p));
+    else if (error instanceof ValidationError) err(`baton: ${error.message}`);
+    else if ((error as { code?: unknown }).code === 'ENOENT') err(`baton: ${(error as Error).message}`);
+    else throw error;
+    return ExitCode.USAGE;
+  }
+}
+
+/** The module with the files' workflows (graphs attached) and the built-in activities added. */
+function withFiles(m: WorkerModule, files: FileWorkflowSet, baton: Baton): WorkerModule {
+  if (files.files.length === 0) return m;
+  return {
+    workflows: [...m.workflows, ...files.workflows],
+    activities: { ...m.activities, ...files.activities({ client: baton.client }) },
+  };
 }
 
 /** Runs the worker and the server until stopped; returns the exit code. */

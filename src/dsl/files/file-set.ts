@@ -6,6 +6,7 @@
 import { ValidationError } from '../../common/errors.js';
 import type { Client } from '../../client/client.js';
 import type { ActivityFunction, WorkflowDefinition } from '../../runtime/definitions.js';
+import { asStepGraph } from './as-step-graph.js';
 import { createBuiltinActivities } from './builtins/activities.js';
 import { loadWorkflowFile, type LoadWorkflowOptions } from './load.js';
 import type { FileWorkflow } from './types.js';
@@ -62,9 +63,14 @@ export class FileWorkflowSet {
     return new FileWorkflowSet(files);
   }
 
-  /** The workflow definitions, one per file (registered as `name@version`). */
+  /**
+   * The workflow definitions, one per file (registered as `name@version`), each carrying its
+   * graph as a step workflow's `graph`, so the HTTP API and the UI draw it.
+   */
   get workflows(): WorkflowDefinition[] {
-    return this.files.map((f) => f.definition as unknown as WorkflowDefinition);
+    return this.files.map(
+      (f) => Object.freeze({ ...f.definition, graph: asStepGraph(f) }) as unknown as WorkflowDefinition,
+    );
   }
 
   /**

@@ -15,6 +15,7 @@ const PAD = 10;
 
 const STATE_LABEL: Record<StepState, string> = {
   waiting: 'waiting',
+  skipped: 'skipped',
   running: 'running',
   completed: 'completed',
   failed: 'failed',
@@ -62,9 +63,12 @@ function place(graph: ApiStepGraph): Map<string, Placed> {
 export function StepGraphView({
   graph,
   states,
+  labels,
 }: {
   graph: ApiStepGraph;
   states: Map<string, StepState>;
+  /** The state names a workflow file recorded, by step (shown instead of the drawn state's). */
+  labels?: Map<string, string> | undefined;
 }): VNode {
   const placed = place(graph);
   const nodes = [...placed.values()];
@@ -111,20 +115,22 @@ export function StepGraphView({
       })}
       ${nodes.map((n) => {
         const state = states.get(n.name) ?? 'waiting';
+        const label = labels?.get(n.name) ?? STATE_LABEL[state];
         return html`<g
           key=${n.name}
           class=${`step step-${state}`}
           data-testid="step-node"
           data-step=${n.name}
           data-state=${state}
+          data-label=${label}
         >
           <title>
-            ${`${n.name}: ${STATE_LABEL[state]}\nactivity ${n.activity}${n.compensation === null ? '' : `\ncompensation ${n.compensation}`}`}
+            ${`${n.name}: ${label}\nactivity ${n.activity}${n.compensation === null ? '' : `\ncompensation ${n.compensation}`}`}
           </title>
           <rect x=${n.x} y=${n.y} width=${NODE_W} height=${NODE_H} rx="6" />
           <text x=${n.x + 10} y=${n.y + 20} class="step-name">${clip(n.name, 22)}</text>
           <text x=${n.x + 10} y=${n.y + 38} class="step-activity">
-            ${clip(`${n.activity} · ${STATE_LABEL[state]}`, 28)}
+            ${clip(`${n.activity} · ${label}`, 28)}
           </text>
         </g>`;
       })}

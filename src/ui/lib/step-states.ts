@@ -10,6 +10,7 @@ import type { ApiHistoryEvent, ApiStepGraph } from '../../server/api-types.js';
 
 export type StepState =
   | 'waiting'
+  | 'skipped'
   | 'running'
   | 'completed'
   | 'failed'
@@ -71,8 +72,42 @@ function activityRuns(events: readonly ApiHistoryEvent[]): ActivityRun[] {
   return [...bySchedule.values()];
 }
 
+/** Marker name of a workflow file's step states (as src/dsl/files/step-kit.ts `STEP_MARKER`). */
+const STEP_MARKER = 'baton.step';
+
+/** How a state recorded by a workflow file (Baton, Conductor or uTask names) is drawn. */
+function stateKind(recorded: string): StepState {
+  if (recorded === 'RUNNING') return 'running';
+  if (recorded === 'COMPLETED' || recorded === 'DONE') return 'completed';
+  if (recorded === 'SKIPPED' || recorded === 'PRUNE') return 'skipped';
+  if (recorded === 'CANCELED') return 'canceled';
+  if (/FAIL|ERROR/.test(recorded)) return 'failed';
+  return 'completed';
+}
+
+/**
+ * The states a workflow file recorded (`baton.step` markers), by step id: what to draw and the
+ * recorded name (a uTask custom state such as `NOT_FOUND` is drawn as completed, labelled with its
+ * name). Undefined when the history has no such marker (a step workflow defined in code).
+ */
+export function markedStepStates(
+  events: readonly ApiHistoryEvent[],
+): Map<string, { state: StepState; label: string }> | undefined {
+  let states: Map<string, { state: StepState; label: string }> | undefined;
+  for (const e of events) {
+    if (e.eventType !== 'MarkerRecorded' || e.attrs.markerName !== STEP_MARKER) continue;
+    const mark = e.payload as { step?: unknown; state?: unknown } | undefined;
+    if (typeof mark?.step !== 'string' || typeof mark.state !== 'string') continue;
+    (states ??= new Map()).set(mark.step, { state: stateKind(mark.state), label: mark.state });
+  }
+  return states;
+}
+
 /** Each step's state, by step name. */
 export function stepStates(graph: ApiStepGraph, events: readonly ApiHistoryEvent[]): Map<string, StepState> {
+  const marked = markedStepStates(events);
+  if (marked !== undefined)
+    return new Map(graph.steps.map((s) => [s.name, marked.get(s.name)?.state ?? 'waiting']));
   const runs = activityRuns(events);
   // A summary that names a call of this graph belongs to that call: no guess may take it.
   const named = new Set(graph.steps.flatMap((s) => [s.name, compensationSummary(s.name)]));

@@ -16,7 +16,7 @@ import { SignalsTable } from '../components/signals-table.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { StepGraphView } from '../components/step-graph-view.js';
 import { TimelineView } from '../components/timeline-view.js';
-import { stepStates } from '../lib/step-states.js';
+import { markedStepStates, stepStates } from '../lib/step-states.js';
 import { buildTimeline } from '../lib/timeline-model.js';
 import { executionPath, Link, navigate } from '../lib/router.js';
 import { useExecution, type LiveExecution } from '../lib/use-execution.js';
@@ -109,7 +109,11 @@ function Body({ detail, events, mode, reload }: BodyProps): VNode {
       detail.stepGraph !== null &&
       html`<section>
         <h2>Steps <span class="muted">${detail.stepGraph.mode}</span></h2>
-        <${StepGraphView} graph=${detail.stepGraph} states=${stepStates(detail.stepGraph, events)} />
+        <${StepGraphView}
+          graph=${detail.stepGraph}
+          states=${stepStates(detail.stepGraph, events)}
+          labels=${markedLabels(events)}
+        />
       </section>`
     }
     <section>
@@ -154,4 +158,10 @@ export function ExecutionPage({
           />`
     }
   </section>`;
+}
+
+/** The state names a workflow file recorded, by step (undefined for a step workflow in code). */
+function markedLabels(events: readonly ApiHistoryEvent[]): Map<string, string> | undefined {
+  const marked = markedStepStates(events);
+  return marked === undefined ? undefined : new Map([...marked].map(([step, m]) => [step, m.label]));
 }
