@@ -35,7 +35,11 @@ beforeAll(async () => {
   if (!chromiumFound()) return;
   ensureUiBuilt();
   store = tempStore('baton-ui-');
-  [server, browser] = await Promise.all([startDevServer(store), launchChromium()]);
+  const files = ['examples/files/capture.yaml', 'test/fixtures/samples/utask/anyDependency.yaml'];
+  [server, browser] = await Promise.all([
+    startDevServer(store, { extraArgs: files.flatMap((f) => ['--file', f]) }),
+    launchChromium(),
+  ]);
 }, 90_000);
 
 afterAll(async () => {
@@ -126,6 +130,38 @@ describe('web UI', { timeout: 60_000 }, () => {
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);
     expect(statSync(shot).size).toBeGreaterThan(0);
+  });
+
+  test('a workflow file shows its graph, each step coloured by the state it recorded', async () => {
+    const { workflowId } = await dev().start({
+      workflowType: 'CapturePokemon@1',
+      workflowId: 'ui-file-capture',
+      args: [{ trainer: sacha(), pokemon: mewtwo() }],
+    });
+    await openFromList(workflowId);
+    const nodes = page.getByTestId('step-graph').getByTestId('step-node');
+    await statusBadge('Completed');
+    await expect.poll(() => nodes.count()).toBe(3);
+    for (const step of ['paralyze', 'attack', 'throwPokeball'])
+      await expect
+        .poll(() => nodes.and(page.locator(`[data-step="${step}"]`)).getAttribute('data-state'))
+        .toBe('completed');
+
+    // A uTask template: a pruned step is drawn as skipped, a custom state keeps its name.
+    const utask = await dev().start({
+      workflowType: 'anydependency@1',
+      workflowId: 'ui-file-utask',
+      args: [{}],
+    });
+    await openFromList(utask.workflowId);
+    await statusBadge('Completed');
+    const node = (step: string) => nodes.and(page.locator(`[data-step="${step}"]`));
+    await expect.poll(() => node('thirdStepRunsIfSecondKO').getAttribute('data-state')).toBe('skipped');
+    expect(await node('thirdStepRunsIfSecondKO').getAttribute('data-label')).toBe('PRUNE');
+    expect(await node('firstStepNotFound').getAttribute('data-label')).toBe('NOT_FOUND');
+    expect(await node('fourthStepWillNotBePruned').getAttribute('data-state')).toBe('completed');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'file-graph.png'), fullPage: true });
   });
 
   test('the list filters by id and status and pages with next and previous', async () => {

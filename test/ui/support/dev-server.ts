@@ -48,12 +48,17 @@ async function healthy(url: string, token: string | undefined): Promise<boolean>
  */
 export async function startDevServer(
   store: string,
-  { token, timeoutMs = 40_000 }: { token?: string; timeoutMs?: number } = {},
+  {
+    token,
+    timeoutMs = 40_000,
+    extraArgs = [],
+  }: { token?: string; timeoutMs?: number; extraArgs?: string[] } = {},
 ): Promise<DevServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = ['dev', '--store', `sqlite:${store}`, '--port', String(port)];
   if (token !== undefined) args.push('--token', token);
+  args.push(...extraArgs);
   const child = runTs('src/cli/main.ts', args, { BATON_STORE: undefined, BATON_TOKEN: undefined });
   let exited = false;
   void child.exited.then(() => (exited = true));
