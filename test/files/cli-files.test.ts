@@ -1,0 +1,92 @@
+/**
+ * `baton validate` and `baton run` as real child processes: problems reported as
+ * FILE:LINE:COLUMN, the capture file run against the bundled Pokémon activities with step
+ * progress, bad input refused before anything is started.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mewtwo, sacha } from '../../examples/pokemon/domain.js';
+import { runBaton, tempStore } from '../support/cli.js';
+
+const CYCLE = `name: Cyclic
+steps:
+  a:
+    dependsOn: [b]
+    action: { echo: 1 }
+  b:
+    dependsOn: [a]
+    action: { echo: 2 }
+`;
+
+describe.concurrent('baton validate / baton run (CLI, child process)', () => {
+  it('validate: a valid file is ok (exit 0); a cycle and bad YAML are reported as FILE:LINE:COLUMN (exit 1)', async () => {
+    const dir = dirname(tempStore('baton-validate-'));
+    const cyclic = join(dir, 'cyclic.yaml');
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(cyclic, CYCLE);
+    writeFileSync(broken, 'name: Broken\nsteps:\n  a: [1, 2\n');
+    const ok = await runBaton(['validate', 'examples/files/capture.yaml']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('examples/files/capture.yaml: ok (baton: CapturePokemon@1, 3 steps)');
+
+    const bad = await runBaton(['validate', cyclic, broken, 'test/fixtures/samples/conductor/workflow.json']);
+    expect(bad.code).toBe(1);
+    const lines = bad.stderr.trim().split('\n');
+    expect(
+      lines.some((l) => l.startsWith(`${cyclic}:4:`) && /cycle/.test(l)),
+      bad.stderr,
+    ).toBe(true);
+    expect(
+      lines.some((l) => new RegExp(`^${broken}:\\d+:\\d+: `).test(l)),
+      bad.stderr,
+    ).toBe(true);
+    expect(bad.stdout).toContain('workflow.json: ok (conductor: hello_workflow@1, 2 steps)');
+  });
+
+  it('run: the capture file captures Mewtwo, showing each step as it goes', async () => {
+    const store = `sqlite:${tempStore('baton-run-')}`;
+    const input = JSON.stringify({ trainer: sacha(), pokemon: mewtwo() });
+    const exit = await runBaton(['run', 'examples/files/capture.yaml', '--input', input, '--store', store]);
+    expect(exit.code, exit.stderr).toBe(0);
+    const result = JSON.parse(exit.stdout) as { pokemon: { name: string; status: string } };
+    expect(result.pokemon).toMatchObject({ name: 'Mewtwo', status: 'PAR' });
+    for (const step of ['paralyze', 'attack', 'throwPokeball'])
+      expect(exit.stderr).toMatch(new RegExp(`step ${step}\\s+COMPLETED`));
+
+    const json = await runBaton([
+      'run',
+      'examples/files/capture.yaml',
+      '--input',
+      input,
+      '--store',
+      store,
+      '--json',
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const out = JSON.parse(json.stdout) as {
+      status: string;
+      workflowType: string;
+      steps: { step: string; state: string }[];
+    };
+    expect(out.status).toBe('COMPLETED');
+    expect(out.workflowType).toBe('CapturePokemon@1');
+    expect(out.steps.map((s) => `${s.step}:${s.state}`)).toEqual([
+      'paralyze:COMPLETED',
+      'attack:COMPLETED',
+      'throwPokeball:COMPLETED',
+    ]);
+  });
+
+  it('run: malformed --input and an input missing a required field exit 2 and start nothing', async () => {
+    const store = `sqlite:${tempStore('baton-run-bad-')}`;
+    const bad = await runBaton(['run', 'examples/files/capture.yaml', '--input', '{nope', '--store', store]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--input .*not valid JSON/);
+    const missing = await runBaton(['run', 'examples/files/capture.yaml', '--input', '{}', '--store', store]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/trainer/);
+    const list = await runBaton(['list', '--store', store, '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+});
