@@ -3,7 +3,7 @@
  * FILE:LINE:COLUMN, the capture file run against the bundled Pokémon activities with step
  * progress, bad input refused before anything is started.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mewtwo, sacha } from '../../examples/pokemon/domain.js';
@@ -79,14 +79,15 @@ describe.concurrent('baton validate / baton run (CLI, child process)', () => {
   });
 
   it('run: malformed --input and an input missing a required field exit 2 and start nothing', async () => {
-    const store = `sqlite:${tempStore('baton-run-bad-')}`;
+    const path = tempStore('baton-run-bad-');
+    const store = `sqlite:${path}`;
     const bad = await runBaton(['run', 'examples/files/capture.yaml', '--input', '{nope', '--store', store]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--input .*not valid JSON/);
     const missing = await runBaton(['run', 'examples/files/capture.yaml', '--input', '{}', '--store', store]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/trainer/);
-    const list = await runBaton(['list', '--store', store, '--json']);
-    expect(JSON.parse(list.stdout)).toEqual([]);
+    // Refused before the store was even opened.
+    expect(existsSync(path)).toBe(false);
   });
 });
