@@ -88,11 +88,12 @@ function parseWithTabFallback(text: string, file: string, format: FileFormat | u
   try {
     return parseSource(text, file);
   } catch (error) {
-    const tabsOnly =
+    // TAB indentation also breaks the structure (say, keys seen twice): one TAB problem is enough.
+    const tabIndented =
       error instanceof WorkflowFileError &&
-      error.problems.every((p) => p.message.includes('TAB')) &&
+      error.problems.some((p) => p.message.includes('TAB')) &&
       (format === undefined || format === 'utask');
-    if (!tabsOnly) throw error;
+    if (!tabIndented) throw error;
     let doc: SourceDoc;
     try {
       doc = parseSource(text, file, { tabsAsSpaces: true });
