@@ -44,6 +44,17 @@ describe.concurrent('baton validate / baton run (CLI, child process)', () => {
     expect(bad.stdout).toContain('workflow.json: ok (conductor: hello_workflow@1, 2 steps)');
   });
 
+  it("run: with no input, the inputs' defaults (Sacha, Mewtwo) are used", async () => {
+    const store = `sqlite:${tempStore('baton-run-defaults-')}`;
+    const exit = await runBaton(['run', 'examples/files/capture.yaml', '--store', store, '--json']);
+    expect(exit.code, exit.stderr).toBe(0);
+    const out = JSON.parse(exit.stdout) as {
+      result: { trainer: { name: string }; pokemon: { name: string } };
+    };
+    expect(out.result.pokemon.name).toBe('Mewtwo');
+    expect(out.result.trainer.name).toBe('Sacha');
+  });
+
   it('run: the capture file captures Mewtwo, showing each step as it goes', async () => {
     const store = `sqlite:${tempStore('baton-run-')}`;
     const input = JSON.stringify({ trainer: sacha(), pokemon: mewtwo() });
@@ -78,15 +89,22 @@ describe.concurrent('baton validate / baton run (CLI, child process)', () => {
     ]);
   });
 
-  it('run: malformed --input and an input missing a required field exit 2 and start nothing', async () => {
+  it('run: malformed --input and an input of the wrong type exit 2 and start nothing', async () => {
     const path = tempStore('baton-run-bad-');
     const store = `sqlite:${path}`;
     const bad = await runBaton(['run', 'examples/files/capture.yaml', '--input', '{nope', '--store', store]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--input .*not valid JSON/);
-    const missing = await runBaton(['run', 'examples/files/capture.yaml', '--input', '{}', '--store', store]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/trainer/);
+    const wrong = await runBaton([
+      'run',
+      'examples/files/capture.yaml',
+      '--input',
+      '{"trainer":5}',
+      '--store',
+      store,
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/trainer/);
     // Refused before the store was even opened.
     expect(existsSync(path)).toBe(false);
   });
