@@ -9,11 +9,23 @@ export interface Clock {
   setTimer(fn: () => void, delayMs: number): () => void;
 }
 
-/** The machine's clock and Node's timers. */
+/** The longest delay Node's `setTimeout` takes (a longer one fires at once, with a warning). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The machine's clock and Node's timers. A delay longer than Node's limit (about 24.8 days) is
+ * waited out in several timers, each re-armed for what is left until the due time.
+ */
 export const systemClock: Clock = {
   nowMs: () => Date.now(),
   setTimer(fn, delayMs) {
-    const handle = setTimeout(fn, Math.max(0, delayMs));
+    const dueMs = Date.now() + Math.max(0, delayMs);
+    let handle: NodeJS.Timeout;
+    const arm = (): void => {
+      const left = dueMs - Date.now();
+      handle = left > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fn, Math.max(0, left));
+    };
+    arm();
     return () => clearTimeout(handle);
   },
 };
