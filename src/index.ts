@@ -86,6 +86,22 @@ export {
   type StepOutputs,
 } from './dsl/step-workflow.js';
 export type { StepGraph, StepNode } from './dsl/step-graph.js';
+export {
+  loadWorkflowFile,
+  loadWorkflowText,
+  detectFormat,
+  type LoadWorkflowOptions,
+} from './dsl/files/load.js';
+export { FileWorkflowSet, type FileActivitiesOptions } from './dsl/files/file-set.js';
+export {
+  WorkflowFileError,
+  formatProblem,
+  type FileProblem,
+  type FilePosition,
+} from './dsl/files/file-error.js';
+export type { FileWorkflow, FileFormat, FileGraph, FileGraphNode } from './dsl/files/types.js';
+export { stepViews, stepStates, type StepView } from './dsl/files/step-states.js';
+export type { StepState, StepMark } from './dsl/files/step-kit.js';
 export type { ActivityCancellationType } from './common/activity-options.js';
 export { activityContext, ActivityContext, type ActivityInfo } from './activity/context.js';
 export * from './common/failures.js';
