@@ -97,7 +97,7 @@ function syntaxMessage(code: string, message: string): string {
 
 /** Offset of the node at `path` (or of its key), or of its deepest existing ancestor. */
 function offsetOf(document: Document, path: ValuePath, key: boolean): number {
-  let node: Node | null | undefined = document.contents as Node | null;
+  let node: Node | null | undefined = document.contents;
   let offset = node?.range?.[0] ?? 0;
   for (const [i, segment] of path.entries()) {
     const last = i === path.length - 1;

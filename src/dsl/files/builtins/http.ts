@@ -99,7 +99,9 @@ function buildUrl(arg: HttpRequestArg, options: HttpActivityOptions): string {
   try {
     parsed = new URL(String(arg.url));
   } catch {
-    throw invalid(`baton.http: url '${String(arg.url)}' is not an absolute URL (expected http:// or https://)`);
+    throw invalid(
+      `baton.http: url '${String(arg.url)}' is not an absolute URL (expected http:// or https://)`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw invalid(`baton.http: url '${arg.url}' has scheme '${parsed.protocol}' (expected http: or https:)`);
@@ -152,7 +154,8 @@ function readBody(text: string, contentType: string | null, mode: HttpRequestArg
 function checkStatus(method: string, url: string, response: HttpResponseValue): HttpResponseValue {
   const { statusCode, reasonPhrase } = response;
   if (statusCode >= 200 && statusCode < 300) return response;
-  const type = statusCode >= 400 && statusCode < 500 ? BUILTIN_FAILURE.httpClient : BUILTIN_FAILURE.httpServer;
+  const type =
+    statusCode >= 400 && statusCode < 500 ? BUILTIN_FAILURE.httpClient : BUILTIN_FAILURE.httpServer;
   throw ApplicationFailure.create({
     message: `${method} ${url} answered ${statusCode}${reasonPhrase === '' ? '' : ` ${reasonPhrase}`}`,
     type,

@@ -71,7 +71,9 @@ export async function evaluateScript(arg: ScriptArg): Promise<unknown> {
     if (error instanceof ApplicationFailure) throw error;
     // The WebAssembly instance itself failed (host stack, abort): never reuse it.
     quickjs = undefined;
-    throw scriptError(`baton.script: the sandbox failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw scriptError(
+      `baton.script: the sandbox failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -144,10 +146,17 @@ function callJson(
 }
 
 /** The completion value as JSON, through the sandbox's own `JSON.stringify`; consumes `value`. */
-function toJson(vm: QuickJSContext, value: QuickJSHandle, interrupted: () => boolean, timeoutMs: number): unknown {
+function toJson(
+  vm: QuickJSContext,
+  value: QuickJSHandle,
+  interrupted: () => boolean,
+  timeoutMs: number,
+): unknown {
   const text = callJson(vm, 'stringify', value);
   if (text.error !== undefined) {
-    const message = interrupted() ? `script ran past its ${timeoutMs} ms limit` : describeThrown(vm, text.error);
+    const message = interrupted()
+      ? `script ran past its ${timeoutMs} ms limit`
+      : describeThrown(vm, text.error);
     text.error.dispose();
     throw scriptError(`script's result cannot be turned into JSON: ${message}`);
   }

@@ -18,7 +18,10 @@ export const BUILTIN = Object.freeze({
   workflow: 'baton.workflow',
 });
 
-/** Failure types the built-ins throw (as `ApplicationFailure.type`); all are retryable. */
+/**
+ * Failure types the built-ins throw (as `ApplicationFailure.type`). The three HTTP types are
+ * retryable (each format decides which to retry with `nonRetryableErrorTypes`); the others are not.
+ */
 export const BUILTIN_FAILURE = Object.freeze({
   /** A 4xx answer. `details[0]` is the {@link HttpResponseValue}. */
   httpClient: 'HttpClientError',
