@@ -107,7 +107,9 @@ export async function validateFiles(files: readonly string[], json: boolean): Pr
         problems: [],
       });
       if (!json) {
-        out(`${file}: ok (${loaded.format}: ${loaded.workflowType}, ${loaded.graph.nodes.length} steps)`);
+        out(
+          `${file}: ok (${loaded.format}: ${loaded.workflowType}, ${loaded.graph.nodes.length} step${loaded.graph.nodes.length === 1 ? '' : 's'})`,
+        );
         for (const w of loaded.warnings) out(`  warning: ${w}`);
       }
     } catch (error) {

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { runTs } from '../support/child.js';
 import { describe, expect, it } from 'vitest';
+import { samplePath } from '../support/samples.js';
 import { ApplicationFailure } from '../../src/common/failures.js';
 import { runJq } from '../../src/dsl/files/builtins/jq.js';
 import { BUILTIN_FAILURE } from '../../src/dsl/files/builtins/types.js';
 
 /** The JSON_JQ_TRANSFORM query of the saga compensation sample, read at test time. */
 function sagaQuery(): string {
-  const file = JSON.parse(
-    readFileSync('/work/shared/samples/conductor/saga-order-compensation.json', 'utf8'),
-  ) as { tasks: { type: string; inputParameters: { queryExpression?: string } }[] };
+  const file = JSON.parse(readFileSync(samplePath('conductor/saga-order-compensation.json'), 'utf8')) as {
+    tasks: { type: string; inputParameters: { queryExpression?: string } }[];
+  };
   return file.tasks.find((t) => t.type === 'JSON_JQ_TRANSFORM')!.inputParameters.queryExpression!;
 }
 
@@ -119,4 +121,13 @@ describe('baton.jq', () => {
     );
     expect(runs.map((r) => r.result)).toEqual([45, 190, 435, 780]);
   });
+
+  it('an idle jq thread does not keep the process alive: a process that ran jq exits on its own', async () => {
+    const child = runTs('test/fixtures/jq-once.ts', []);
+    const killer = setTimeout(() => child.proc.kill('SIGKILL'), 20_000);
+    const exit = await child.exited;
+    clearTimeout(killer);
+    expect(exit, child.stderr()).toEqual({ code: 0, signal: null });
+    expect(child.stdout().trim()).toBe('42');
+  }, 30_000);
 });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { samplePath } from '../support/samples.js';
 import { ApplicationFailure } from '../../src/common/failures.js';
 import { evaluateScript } from '../../src/dsl/files/builtins/script.js';
 import { BUILTIN_FAILURE } from '../../src/dsl/files/builtins/types.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = samplePath('');
 
 /** The failure a script run ends with (the test fails if it does not fail). */
 async function failure(script: string, bindings: Record<string, unknown> = {}, timeoutMs?: number) {

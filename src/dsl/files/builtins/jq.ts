@@ -70,6 +70,8 @@ class JqThread {
 
   private async runNow(input: string, query: string, timeoutMs: number): Promise<string> {
     const worker = await this.start();
+    // Held (ref'd) while a program runs; an idle jq thread must not keep the process alive.
+    worker.ref();
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.stop();
@@ -77,6 +79,7 @@ class JqThread {
       }, timeoutMs);
       const settle = (): void => {
         clearTimeout(timer);
+        worker.unref();
         this.onAnswer = this.onStop = undefined;
       };
       this.onAnswer = (answer) => {
@@ -97,7 +100,6 @@ class JqThread {
     this.ready ??= new Promise<Worker>((resolve, reject) => {
       const jqPath = createRequire(import.meta.url).resolve('jq-web');
       const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { jqPath } });
-      worker.unref();
       this.worker = worker;
       worker.on('message', (answer: ThreadAnswer) => {
         if ('ready' in answer) resolve(worker);
