@@ -54,4 +54,19 @@ describe('buildTimeline', () => {
     expect(t.endMs).toBe(T0 + 700);
     expect(t.bars.map((b) => [b.label, b.outcome])).toEqual([['timer (1 min)', 'canceled']]);
   });
+
+  test("an activity with a summary (a file's step) is labelled by it, with its type", () => {
+    nextId = 1;
+    const events = [
+      ev('WorkflowExecutionStarted', 0),
+      ev('ActivityTaskScheduled', 10, {
+        seq: 1,
+        activityType: 'baton.http',
+        options: { summary: 'fetch_ref' },
+      }),
+      ev('ActivityTaskScheduled', 20, { seq: 2, activityType: 'attack', options: { summary: 'attack' } }),
+    ];
+    const t = buildTimeline(events, [], T0 + 100, null);
+    expect(t.bars.map((b) => b.label)).toEqual(['fetch_ref (baton.http)', 'attack']);
+  });
 });

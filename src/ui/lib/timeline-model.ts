@@ -57,11 +57,14 @@ export function buildTimeline(
     const seq = num(a.seq);
     if (e.eventType === 'ActivityTaskScheduled') {
       const type = typeof a.activityType === 'string' ? a.activityType : 'activity';
+      // The call's summary (a step's name) says more than the type (e.g. 'baton.http' of a file).
+      const options = a.options as { summary?: unknown } | undefined;
+      const summary = typeof options?.summary === 'string' ? options.summary : undefined;
       const attempt = pending.find((p) => p.activityId === String(seq))?.attempt ?? 1;
       bars.set(e.eventId, {
         key: `activity-${seq ?? e.eventId}`,
         kind: 'activity',
-        label: type,
+        label: summary === undefined || summary === type ? type : `${summary} (${type})`,
         startMs: ms(e),
         endMs: null,
         outcome: 'running',
