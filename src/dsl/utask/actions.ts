@@ -4,7 +4,7 @@
  * (`baton.workflow`). Each gives a step outcome in uTask's terms: state, output, metadata, error.
  */
 import type { ActivityOptions } from '../../common/activity-options.js';
-import { ActivityFailure, ApplicationFailure } from '../../common/failures.js';
+import { ActivityFailure, ApplicationFailure, CancelledFailure } from '../../common/failures.js';
 import type { WorkflowContext } from '../../runtime/context.js';
 import {
   BUILTIN,
@@ -111,6 +111,14 @@ function rootCause(error: unknown): unknown {
   return error instanceof ActivityFailure && error.cause !== undefined ? error.cause : error;
 }
 
+/**
+ * True when `error` is the run being cancelled (a `CancelledFailure`, or an activity cancelled
+ * with it): it is not a step outcome, so actions rethrow it and the run ends CANCELED.
+ */
+export function isCancellation(error: unknown): boolean {
+  return rootCause(error) instanceof CancelledFailure;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -141,6 +149,7 @@ async function runHttp(
     const response = (await callStepActivity(ctx, id, BUILTIN.http, [request], options)) as HttpResponseValue;
     return { state: 'DONE', output: response.body, metadata: httpMetadata(response) };
   } catch (error) {
+    if (isCancellation(error)) throw error;
     const cause = rootCause(error);
     if (
       cause instanceof ApplicationFailure &&
@@ -211,6 +220,7 @@ async function runSubtask(
       isRecord(result) && result.resolution === 'DONE' && 'result' in result ? result.result : result;
     return { state: 'DONE', output, metadata: { task_id: childId, state: 'DONE' } };
   } catch (error) {
+    if (isCancellation(error)) throw error;
     return {
       state: 'CLIENT_ERROR',
       metadata: { task_id: childId, state: 'BLOCKED' },

@@ -9,7 +9,7 @@ import { ApplicationFailure } from '../../common/failures.js';
 import type { WorkflowContext } from '../../runtime/context.js';
 import { BUILTIN } from '../files/builtins/types.js';
 import { callStepActivity, markStep } from '../files/step-kit.js';
-import { runAction, type ActionSettings } from './actions.js';
+import { isCancellation, runAction, type ActionSettings } from './actions.js';
 import { isFinalState, type UtaskStep, type UtaskTemplate } from './model.js';
 import { isRecord } from './reader.js';
 import { runForeach, runSingle, type StepRunner } from './step-run.js';
@@ -72,16 +72,28 @@ async function evaluateExpressions(
   try { var v = (0, eval)(code);
     return { value: v === undefined ? 'undefined' : v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v) };
   } catch (e) { return { error: String(e) }; } });`;
-  const out = (await callStepActivity(
-    ctx,
-    'variables',
-    BUILTIN.script,
-    [{ script, bindings: { __utaskExpressions: pending.map((p) => p.code) }, timeoutMs: 5000 }],
-    {
-      startToCloseTimeout: '30s',
-      retry: { maximumAttempts: 3 },
-    },
-  )) as { value?: string; error?: string }[];
+  let out: { value?: string; error?: string }[];
+  try {
+    out = (await callStepActivity(
+      ctx,
+      'variables',
+      BUILTIN.script,
+      [{ script, bindings: { __utaskExpressions: pending.map((p) => p.code) }, timeoutMs: 5000 }],
+      {
+        startToCloseTimeout: '30s',
+        retry: { maximumAttempts: 3 },
+      },
+    )) as { value?: string; error?: string }[];
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    // The sandbox as a whole failed (an expression ran past the time or memory limit): each
+    // variable evaluated with it fails, naming them all, and only the steps that eval one fail.
+    const names = pending.map((p) => `'${p.name}'`).join(', ');
+    const why = errorMessage(error);
+    for (const p of pending)
+      results.set(p.name, new Error(`variable '${p.name}' (evaluated with ${names}): ${why}`));
+    return results;
+  }
   pending.forEach((p, i) => {
     const r = out[i];
     results.set(
@@ -92,6 +104,13 @@ async function evaluateExpressions(
     );
   });
   return results;
+}
+
+/** The innermost message of an activity failure (e.g. the script's own error). */
+function errorMessage(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 class Resolution implements StepRunner {

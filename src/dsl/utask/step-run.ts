@@ -6,7 +6,7 @@
  */
 import type { WorkflowContext } from '../../runtime/context.js';
 import { markStep } from '../files/step-kit.js';
-import type { ActionOutcome, ActionSettings } from './actions.js';
+import { isCancellation, type ActionOutcome, type ActionSettings } from './actions.js';
 import { conditionHolds } from './conditions.js';
 import { isFinalState, type UtaskActionType, type UtaskCondition, type UtaskStep } from './model.js';
 import { isRecord } from './reader.js';
@@ -106,14 +106,19 @@ export async function runSingle(
     });
     return finish(r, id, record);
   }
-  const outcome = await r.action(
-    r.ctx,
-    id,
-    step,
-    step.action.type,
-    isRecord(config) ? config : {},
-    r.settings,
-  );
+  let outcome: ActionOutcome;
+  try {
+    outcome = await r.action(r.ctx, id, step, step.action.type, isRecord(config) ? config : {}, r.settings);
+  } catch (error) {
+    // The run is being cancelled: the step ends CANCELED and the cancellation ends the run. Any
+    // other failure (an activity that should not fail, such as baton.echo) is a SERVER_ERROR.
+    if (isCancellation(error)) {
+      record.state = 'CANCELED';
+      markStep(r.ctx, id, 'CANCELED', errorText(error));
+      throw error;
+    }
+    outcome = { state: 'SERVER_ERROR', error: errorText(error) };
+  }
   Object.assign(record, outcome);
   if (outcome.error === undefined) delete record.error;
   if (outcome.state === 'DONE' && step.validateOutput !== undefined) {
