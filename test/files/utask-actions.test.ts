@@ -5,16 +5,12 @@
  * actions and functions, and the `baton.step` markers of a run read back from its history.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ApplicationFailure,
-  QueryNotRegisteredError,
-  WorkflowFileError,
-  type Clock,
-} from '../../src/index.js';
+import { ApplicationFailure, QueryNotRegisteredError, WorkflowFileError } from '../../src/index.js';
 import { FileWorkflowSet } from '../../src/dsl/files/file-set.js';
 import { loadWorkflowText } from '../../src/dsl/files/load.js';
 import { STEP_MARKER, type StepMark } from '../../src/dsl/files/step-kit.js';
 import type { UtaskRunResult } from '../../src/dsl/utask/import.js';
+import { fastClock } from '../support/fast-clock.js';
 import { eventually, openTestEnv, type TestEnv } from '../support/harness.js';
 import { startMockHttp, type MockHttp, type MockRequest } from '../support/mock-http.js';
 import { samplePath } from '../support/samples.js';
@@ -334,31 +330,9 @@ describe('uTask expression variables', () => {
 // ---------------------------------------------------------------------------------------------
 // http retries
 
-/**
- * A clock running `factor` times faster than the machine's, so the retry delays of
- * `retry_pattern: seconds` (10 s, then 20 s) pass in a fraction of that.
- */
-function fastClock(factor: number): Clock {
-  const origin = Date.now();
-  return {
-    nowMs: () => origin + (Date.now() - origin) * factor,
-    setTimer(fn, delayMs) {
-      const handle = setTimeout(fn, Math.max(0, delayMs) / factor);
-      return () => clearTimeout(handle);
-    },
-  };
-}
-
-/**
- * A test environment on {@link fastClock}. Its workers hold their leases for an hour of that clock:
- * a worker renews its leases on a real-time interval (a third of the lease), so with the default
- * 30 s lease a fast clock would let the lease lapse between renewals and the worker would take
- * its own execution over again (and re-run the activity attempt it counts as lost).
- */
+/** A test environment on a clock 50 times faster than the machine's (retry back-offs of seconds take ms). */
 async function fastEnv(): Promise<TestEnv> {
-  const env = await openTestEnv({ clock: fastClock(50) });
-  const worker = env.worker.bind(env);
-  return { ...env, worker: (options) => worker({ leaseTimeout: '1h', ...options }) };
+  return openTestEnv({ clock: fastClock(50) });
 }
 
 const RETRIED = `
