@@ -21,6 +21,31 @@ import type { PlannedAction } from './plan.js';
 export const SIGNAL_TIMEOUT_FAILURE = 'SignalTimeout';
 export const BAD_DURATION_FAILURE = 'InvalidDuration';
 
+/**
+ * The failure a step shows for `error` (in `steps.<name>.error` and its markers' reason): the
+ * first {@link ApplicationFailure} of its cause chain — the activity's own failure under the
+ * engine's `ActivityFailure` wrapper, `HttpNetworkError` rather than the socket error under it,
+ * `ChildWorkflowFailed` rather than the child's own failure — else the innermost cause (a
+ * `TimeoutFailure`, a `CancelledFailure`).
+ *
+ * @returns `{ message, type }`: the failure's type (an Error's `name` when it has none).
+ */
+export function stepFailure(error: unknown): { message: string; type: string } {
+  let found: unknown = error;
+  while (!(found instanceof ApplicationFailure) && found instanceof Error && found.cause instanceof Error)
+    found = found.cause;
+  if (found instanceof ApplicationFailure) return { message: found.message, type: found.type };
+  return found instanceof Error
+    ? { message: found.message, type: found.name }
+    : { message: String(found), type: 'Error' };
+}
+
+/** {@link stepFailure}'s message, cut to 200 characters: the reason of a `baton.step` marker. */
+export function stepFailureReason(error: unknown): string {
+  const text = stepFailure(error).message;
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
 /** The signals received so far and not yet taken by a `waitForSignal` step, by name (oldest first). */
 export type SignalQueues = ReadonlyMap<string, unknown[]>;
 
@@ -134,12 +159,19 @@ async function waitForSignal(
   signals: SignalQueues,
 ): Promise<unknown> {
   const queue = signals.get(action.target!)!;
-  const arrived = await ctx.condition(() => queue.length > 0, action.timeoutMs);
-  if (!arrived)
+  // The signal is taken inside the condition, so that when one signal arrives for two waiting
+  // steps, the first one checked takes it and the other goes on waiting (a check after the
+  // condition resolved would let both see it, and one of them get nothing).
+  let taken: { value: unknown } | undefined;
+  await ctx.condition(() => {
+    if (taken === undefined && queue.length > 0) taken = { value: queue.shift() };
+    return taken !== undefined;
+  }, action.timeoutMs);
+  if (taken === undefined)
     throw ApplicationFailure.create({
       message: `${label}: no signal '${action.target!}' within ${action.timeoutMs ?? 0} ms`,
       type: SIGNAL_TIMEOUT_FAILURE,
       nonRetryable: true,
     });
-  return queue.shift() ?? null;
+  return taken.value ?? null;
 }

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '../../common/failures.js';
 import type { WorkflowContext } from '../../runtime/context.js';
 import { isCancellation } from '../../runtime/cancellation.js';
 import { markStep } from '../files/step-kit.js';
+import { stepFailureReason } from './actions.js';
 import { EXPRESSION_FAILURE, evaluateTemplate } from './expressions.js';
 import type { StepRunner } from './interpreter.js';
 import type { PlannedStep } from './plan.js';
@@ -100,7 +101,7 @@ async function iteration(
     markStep(ctx, id, 'COMPLETED');
     return output;
   } catch (error) {
-    markStep(ctx, id, isCancellation(error) ? 'CANCELED' : 'FAILED', (error as Error).message?.slice(0, 200));
+    markStep(ctx, id, isCancellation(error) ? 'CANCELED' : 'FAILED', stepFailureReason(error));
     throw error;
   }
 }

@@ -17,7 +17,7 @@ import type { ScopeHandle } from '../../runtime/scopes.js';
 import { defineSignal } from '../../runtime/signals.js';
 import { isCancellation } from '../../runtime/cancellation.js';
 import { markStep, type StepState } from '../files/step-kit.js';
-import { runAction } from './actions.js';
+import { runAction, stepFailure, stepFailureReason } from './actions.js';
 import { toCel } from './cel.js';
 import { celScope, evaluateTemplate, type CelScope } from './expressions.js';
 import { runForeach } from './foreach.js';
@@ -86,6 +86,8 @@ class GraphRun {
   private readonly base: { inputs: unknown; steps: unknown; workflow: unknown };
   private readonly inbox = new Inbox<Settled>();
   private readonly index: ReadonlyMap<string, number>;
+  /** Steps one of whose compensations failed (a foreach step's iterations are compensated one by one). */
+  private readonly compensationFailed = new Set<string>();
   private inFlight = 0;
   private failure: { error: unknown } | undefined;
   private saga!: Saga;
@@ -213,14 +215,14 @@ class GraphRun {
       this.outputs[i] = outcome.value;
       entry.output = outcome.value;
     }
-    if (outcome.state === 'FAILED' || outcome.state === 'CANCELED') entry.error = errorValue(outcome.error);
+    if (outcome.state === 'FAILED' || outcome.state === 'CANCELED') entry.error = stepFailure(outcome.error);
     this.celSteps[step.name] = toCel(entry);
     const reason =
       outcome.state === 'SKIPPED'
         ? outcome.reason
         : outcome.state === 'COMPLETED'
           ? undefined
-          : shortReason(outcome.error);
+          : stepFailureReason(outcome.error);
     markStep(this.ctx, step.name, outcome.state, reason);
   }
 
@@ -240,11 +242,29 @@ class GraphRun {
       const value =
         step.foreach === undefined
           ? await this.runOnce(step, step.name, {})
-          : await runForeach(this.ctx, this, step, label);
+          : await this.runEach(step, label);
       return { state: 'COMPLETED', value };
     } catch (error) {
       return { state: isCancellation(error) ? 'CANCELED' : 'FAILED', error };
     }
+  }
+
+  /**
+   * Runs a foreach step. With a `compensate`, the step itself is marked COMPENSATED (or
+   * COMPENSATION_FAILED) once its completed iterations' compensations ran: that mark is
+   * registered before them, so the saga (newest first) runs it after them.
+   */
+  private async runEach(step: PlannedStep, label: string): Promise<unknown[]> {
+    if (step.compensate === undefined) return runForeach(this.ctx, this, step, label);
+    let compensated = false;
+    this.saga.addCompensation(async () => {
+      if (!compensated) return;
+      const failed = this.compensationFailed.has(step.name);
+      markStep(this.ctx, step.name, failed ? 'COMPENSATION_FAILED' : 'COMPENSATED');
+    });
+    const outputs = await runForeach(this.ctx, this, step, label);
+    compensated = outputs.length > 0;
+    return outputs;
   }
 
   /**
@@ -271,7 +291,8 @@ class GraphRun {
             this.signals,
           );
         } catch (error) {
-          markStep(this.ctx, stepId, 'COMPENSATION_FAILED', shortReason(error));
+          this.compensationFailed.add(step.name);
+          markStep(this.ctx, stepId, 'COMPENSATION_FAILED', stepFailureReason(error));
           throw error;
         }
         markStep(this.ctx, stepId, 'COMPENSATED');
@@ -279,21 +300,6 @@ class GraphRun {
     if (step.output === undefined) return result;
     return evaluateTemplate(step.output, this.scopeWith({ ...extra, result }), label);
   }
-}
-
-/** A failure as expressions see it in `steps.<name>.error`: `{ message, type }` of its innermost cause. */
-function errorValue(error: unknown): { message: string; type: string } {
-  let root: unknown = error;
-  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-  const type = root instanceof ApplicationFailure ? root.type : root instanceof Error ? root.name : 'Error';
-  return { message: root instanceof Error ? root.message : String(root), type };
-}
-
-function shortReason(error: unknown): string {
-  let root: unknown = error;
-  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-  const text = root instanceof Error ? root.message : String(root);
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
 /** A queue of settled steps with one waiting reader. */
