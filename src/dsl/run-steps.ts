@@ -8,6 +8,7 @@ import type { ActivityOptions } from '../common/activity-options.js';
 import type { WorkflowContext } from '../runtime/context.js';
 import type { Saga, SagaOptions } from '../runtime/saga.js';
 import type { ScopeHandle } from '../runtime/scopes.js';
+import { Inbox } from './inbox.js';
 
 /** The outputs of the steps completed so far, by step name (read-only). */
 export type StepOutputs = Readonly<Record<string, unknown>>;
@@ -126,21 +127,4 @@ async function runGraph<Input>(
   }
   if (failure !== undefined) throw failure.error;
   return outputs;
-}
-
-/** A queue of settled calls with one waiting reader. */
-class Inbox<T> {
-  private readonly items: T[] = [];
-  private wake: (() => void) | undefined;
-
-  push(item: T): void {
-    this.items.push(item);
-    this.wake?.();
-    this.wake = undefined;
-  }
-
-  async next(): Promise<T> {
-    while (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-    return this.items.shift()!;
-  }
 }

@@ -23,6 +23,7 @@ import { celScope, evaluateTemplate, type CelScope } from './expressions.js';
 import { runForeach } from './foreach.js';
 import type { DependencyState } from './graph.js';
 import type { Plan, PlannedStep } from './plan.js';
+import { Inbox } from '../inbox.js';
 
 /** Failure type of a run that exceeded the file's `timeout`. */
 export const WORKFLOW_TIMEOUT_FAILURE = 'WorkflowTimeout';
@@ -299,23 +300,6 @@ class GraphRun {
       });
     if (step.output === undefined) return result;
     return evaluateTemplate(step.output, this.scopeWith({ ...extra, result }), label);
-  }
-}
-
-/** A queue of settled steps with one waiting reader. */
-class Inbox<T> {
-  private readonly items: T[] = [];
-  private wake: (() => void) | undefined;
-
-  push(item: T): void {
-    this.items.push(item);
-    this.wake?.();
-    this.wake = undefined;
-  }
-
-  async next(): Promise<T> {
-    while (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-    return this.items.shift()!;
   }
 }
 
