@@ -31,7 +31,7 @@ import {
 } from './serve-common.js';
 import { loadWorkerModule, WorkerModuleError, type WorkerModule } from './worker-command.js';
 import { FileWorkflowSet } from '../dsl/files/file-set.js';
-import { formatProblem, WorkflowFileError } from '../dsl/files/file-error.js';
+import { fileLoadErrorLines } from './file-load-errors.js';
 
 /** The task queue of `baton dev`'s worker unless `--task-queue` names another. */
 export const DEV_TASK_QUEUE = 'baton-dev';
@@ -138,10 +138,9 @@ async function loadFileSet(paths: unknown): Promise<FileWorkflowSet | number> {
   try {
     return await FileWorkflowSet.load(Array.isArray(paths) ? paths.map(String) : []);
   } catch (error) {
-    if (error instanceof WorkflowFileError) for (const p of error.problems) err(formatProblem(p));
-    else if (error instanceof ValidationError) err(`baton: ${error.message}`);
-    else if ((error as { code?: unknown }).code === 'ENOENT') err(`baton: ${(error as Error).message}`);
-    else throw error;
+    const lines = fileLoadErrorLines(error, '--file');
+    if (lines === undefined) throw error;
+    for (const line of lines) err(line);
     return ExitCode.USAGE;
   }
 }

@@ -13,7 +13,7 @@ import {
 } from '../index.js';
 import { errorExit, UsageError } from './commands/exit-codes.js';
 import { FileWorkflowSet } from '../dsl/files/file-set.js';
-import { WorkflowFileError, formatProblem } from '../dsl/files/file-error.js';
+import { fileLoadErrorLines } from './file-load-errors.js';
 import { loadWorkflowFile } from '../dsl/files/load.js';
 import type { FileWorkflow } from '../dsl/files/types.js';
 import { bundledExamples } from './dev-command.js';
@@ -113,7 +113,7 @@ export async function validateFiles(files: readonly string[], json: boolean): Pr
         for (const w of loaded.warnings) out(`  warning: ${w}`);
       }
     } catch (error) {
-      const problems = problemsOf(error, file);
+      const problems = fileLoadErrorLines(error, file);
       if (problems === undefined) throw error;
       reports.push({ file, ok: false, problems });
       if (!json) for (const p of problems) err(p);
@@ -121,15 +121,6 @@ export async function validateFiles(files: readonly string[], json: boolean): Pr
   }
   if (json) outJson(reports);
   return reports.every((r) => r.ok) ? ExitCode.OK : ExitCode.FAILED;
-}
-
-/** The lines of a load error, or undefined for an unexpected one. */
-function problemsOf(error: unknown, file: string): string[] | undefined {
-  if (error instanceof WorkflowFileError) return error.problems.map(formatProblem);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
-    return [`${file}: cannot read the file (${String(code)})`];
-  return undefined;
 }
 
 /** Runs `baton run`; returns the exit code. */
@@ -142,7 +133,7 @@ export async function runFileCommand(file: string, o: RunCommandOptions): Promis
     module = o.module === undefined ? bundledExamples() : await loadWorkerModule(o.module);
     input = set.files[0]!.prepareInput(parseInput(o.input));
   } catch (error) {
-    const problems = problemsOf(error, file);
+    const problems = fileLoadErrorLines(error, file);
     if (problems !== undefined) for (const p of problems) err(p);
     else if (error instanceof WorkerModuleError) err(`baton: ${error.message}`);
     else if (error instanceof ValidationError || error instanceof UsageError) err(`baton: ${error.message}`);
