@@ -55,6 +55,18 @@ describe('conductor/workflow.json (hello_workflow)', () => {
     const run = await runWorkflowFiles([sample('workflow.json')], { rewriteUrl: (url) => http.rewrite(url) });
     expect(run.result).toMatchObject({ summary: 'Host h responded in 1 ms with random value 0' });
   });
+
+  it('a 500 fails fetch_ref without a retry (no task definition): FAILED after 1 request, parse_ref never scheduled', async () => {
+    const http = await serve(() => ({ status: 500, json: { error: 'down' } }));
+    const run = await runWorkflowFiles([sample('workflow.json')], { rewriteUrl: (url) => http.rewrite(url) });
+    expect(run.status).toBe('FAILED');
+    expect(http.requests).toHaveLength(1);
+    expect(run.steps).toEqual({ fetch_ref: 'FAILED' });
+    const scheduled = run.history.filter((e) => e.eventType === 'ActivityTaskScheduled');
+    expect(scheduled.map((e) => e.eventType === 'ActivityTaskScheduled' && e.attrs.options.summary)).toEqual([
+      'fetch_ref',
+    ]);
+  });
 });
 
 describe('conductor/multistep-workflow.json (fork/join)', () => {
