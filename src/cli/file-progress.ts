@@ -16,28 +16,37 @@ interface Shown {
 
 /**
  * Prints a line for each step whose state or attempt changed since the last look, until `done`
- * settles (then one last look, so the final states are shown).
+ * settles (then one last look, so the final states are shown) or the workflow task fails (an
+ * activity type no worker registered, a changed file: non-determinism), which a retry would not
+ * mend.
  *
  * @param pollMs - how often the store is read. @default 150
+ * @returns the workflow task's failure message when that stopped the following, else undefined.
  */
 export async function followSteps(
   baton: Baton,
   workflowId: string,
   done: Promise<unknown>,
   pollMs = 150,
-): Promise<void> {
+): Promise<string | undefined> {
   const shown = new Map<string, Shown>();
   let finished = false;
   void done.finally(() => (finished = true)).catch(() => {});
   for (;;) {
     const last = finished;
-    await showChanges(baton, workflowId, shown);
-    if (last) return;
+    const taskFailure = await showChanges(baton, workflowId, shown);
+    if (last) return undefined;
+    if (taskFailure !== undefined) return taskFailure;
     await Promise.race([sleep(pollMs), done.catch(() => {})]);
   }
 }
 
-async function showChanges(baton: Baton, workflowId: string, shown: Map<string, Shown>): Promise<void> {
+/** Prints what changed; returns the workflow task's failure message, if it is failing. */
+async function showChanges(
+  baton: Baton,
+  workflowId: string,
+  shown: Map<string, Shown>,
+): Promise<string | undefined> {
   const handle = baton.client.getHandle(workflowId);
   const [{ events }, described] = await Promise.all([handle.fetchHistory(), handle.describe()]);
   const stepOfSeq = new Map<string, string>();
@@ -54,6 +63,7 @@ async function showChanges(baton: Baton, workflowId: string, shown: Map<string, 
     shown.set(view.step, { state: view.state, attempt });
     err(progressLine(view, attempt, Date.now()));
   }
+  return described.workflowTaskFailure?.message;
 }
 
 /**

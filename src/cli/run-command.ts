@@ -12,6 +12,7 @@ import {
   type WorkflowHandle,
 } from '../index.js';
 import { errorExit, UsageError } from './commands/exit-codes.js';
+import { printable } from './commands/format.js';
 import { FileWorkflowSet } from '../dsl/files/file-set.js';
 import { fileLoadErrorLines } from './file-load-errors.js';
 import { loadWorkflowFile } from '../dsl/files/load.js';
@@ -19,15 +20,21 @@ import type { FileWorkflow } from '../dsl/files/types.js';
 import { bundledExamples } from './dev-command.js';
 import { followSteps } from './file-progress.js';
 import { err, ExitCode, out, outJson } from './output.js';
-import { awaitOutcome } from './commands/outcome.js';
+import { awaitOutcome, type Outcome } from './commands/outcome.js';
 import { invalidJsonMessage } from './commands/inputs.js';
 import { stepViews } from '../dsl/files/step-states.js';
 import { withServiceStore } from './service-logger.js';
 import { loadWorkerModule, WorkerModuleError, type WorkerModule } from './worker-command.js';
 import { INTERRUPT, interruptible, stoppedWaiting } from './commands/session.js';
 
-/** The task queue of `baton run`'s worker unless `--task-queue` names another. */
-export const RUN_TASK_QUEUE = 'baton-files';
+/**
+ * The task queue of `baton run`'s worker unless `--task-queue` names another: `baton-run:` and
+ * the workflow type, so that an execution left open by one file is never claimed by the run of
+ * another (whose worker does not know its type).
+ */
+export function runTaskQueue(workflowType: string): string {
+  return `baton-run:${workflowType}`;
+}
 
 /** Options of `baton run`, as parsed. */
 export interface RunCommandOptions {
@@ -37,7 +44,7 @@ export interface RunCommandOptions {
   store: string;
   json?: boolean;
   workflowId?: string;
-  taskQueue: string;
+  taskQueue?: string;
 }
 
 const RUN_HELP = `
@@ -73,7 +80,7 @@ export function registerFileCommands(
     .option('--with <file...>', 'more workflow files to register (children, failure workflows)')
     .option('--module <file>', 'a module of activities (and workflows), as baton worker --module reads it')
     .option('--workflow-id <id>', 'the workflowId (default: NAME-<random>); a running one is resumed')
-    .addOption(new Option('--task-queue <name>', "the worker's task queue").default(RUN_TASK_QUEUE))
+    .addOption(new Option('--task-queue <name>', "the worker's task queue (default: baton-run:NAME@VERSION)"))
     .option('--json', 'print one JSON object (workflowId, status, result or failure, steps) at the end')
     .addOption(storeOption())
     .addHelpText('after', RUN_HELP)
@@ -164,19 +171,25 @@ async function runOnStore(
   o: RunCommandOptions,
 ): Promise<number> {
   const main = set.files[0]!;
+  const taskQueue = o.taskQueue ?? runTaskQueue(main.workflowType);
   const worker = baton.worker({
-    taskQueue: o.taskQueue,
+    taskQueue,
     workflows: [...set.workflows, ...module.workflows],
     activities: { ...module.activities, ...set.activities({ client: baton.client }) },
   });
   const running = worker.run();
   try {
-    const handle = await startOrResume(baton, main, input, o);
+    const handle = await startOrResume(baton, main, input, { ...o, taskQueue });
     const outcome = awaitOutcome(baton, handle);
     const json = o.json === true;
     if (!json) err(`running ${main.workflowType} (${main.format}) as ${handle.workflowId}`);
-    const ending = await interruptible(followSteps(baton, handle.workflowId, outcome).then(() => outcome));
+    const ending = await interruptible(
+      followSteps(baton, handle.workflowId, outcome).then((taskFailure): Promise<Outcome | string> =>
+        taskFailure === undefined ? outcome : Promise.resolve(taskFailure),
+      ),
+    );
     if (ending === INTERRUPT) return stoppedWaiting(handle.workflowId);
+    if (typeof ending === 'string') return taskFailed(handle.workflowId, ending);
     const { events } = await baton.client.getHandle(handle.workflowId).fetchHistory();
     const steps = stepViews(events, baton.converter).map((v) => ({
       step: v.step,
@@ -190,25 +203,38 @@ async function runOnStore(
   }
 }
 
+/** Says that the workflow task fails (it would fail again on every retry); returns 1. */
+function taskFailed(workflowId: string, message: string): number {
+  err(`baton: the workflow task of ${workflowId} fails: ${printable(message)}`);
+  err(
+    `baton: the execution stays open: fix the file or the --module and run again with --workflow-id ${workflowId} (or cancel it: baton cancel ${workflowId})`,
+  );
+  return ExitCode.FAILED;
+}
+
 async function startOrResume(
   baton: Baton,
   main: FileWorkflow,
   input: unknown,
-  o: RunCommandOptions,
+  o: RunCommandOptions & { taskQueue: string },
 ): Promise<WorkflowHandle> {
   const workflowId = o.workflowId ?? `${main.name}-${randomUUID().slice(0, 8)}`;
   try {
     return await baton.client.start(main.definition, { taskQueue: o.taskQueue, workflowId, args: [input] });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError) || o.workflowId === undefined) throw error;
-    if (error.workflowType !== main.workflowType)
-      throw new WorkflowExecutionAlreadyStartedError(
-        `workflow execution '${workflowId}' is running as '${error.workflowType}', not '${main.workflowType}'`,
-        workflowId,
-        error.workflowType,
+    const handle = baton.client.getHandle(workflowId);
+    const running = await handle.describe();
+    if (running.workflowType !== main.workflowType)
+      throw new UsageError(
+        `workflow execution '${workflowId}' is running as '${running.workflowType}', not '${main.workflowType}': run its own file to resume it, or choose another --workflow-id`,
+      );
+    if (running.taskQueue !== o.taskQueue)
+      throw new UsageError(
+        `workflow execution '${workflowId}' runs on task queue '${running.taskQueue}', not '${o.taskQueue}': give --task-queue ${running.taskQueue} to resume it`,
       );
     err(`resuming the running execution ${workflowId}`);
-    return baton.client.getHandle(workflowId);
+    return handle;
   }
 }
 

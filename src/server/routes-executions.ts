@@ -96,10 +96,15 @@ export function executionRoutes(app: ApiApp, ctx: ApiContext): void {
         { path: 'body.workflowType', message },
       ]);
     }
+    // A workflow file's definition checks and completes its input (defaults) before anything is
+    // written: a refused input is a 400 (ValidationError), not a stored run that fails.
+    const prepare = (known as { prepareInput?: (input: unknown) => unknown } | undefined)?.prepareInput;
+    const args = req.args ?? [];
+    if (prepare !== undefined) args[0] = prepare(args[0]);
     // From the definition when known, so the client also learns a step workflow's graph (reset by step name).
     const handle = await ctx.baton.client.start(known ?? req.workflowType, {
       taskQueue,
-      args: req.args ?? [],
+      args,
       ...(req.workflowId === undefined ? {} : { workflowId: req.workflowId }),
     });
     const body: ApiStartResponse = { workflowId: handle.workflowId, runId: handle.runId! };

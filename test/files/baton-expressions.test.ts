@@ -84,4 +84,19 @@ describe('Baton format: expressions', () => {
     expect(scanTemplate('a ${x} b')).toEqual(['a ', { expr: 'x' }, ' b']);
     expect(scanTemplate('a ${x')).toMatch(/unclosed/);
   });
+
+  it('matches(text, pattern) runs RE2: a pattern that backtracks exponentially answers at once', () => {
+    const evil = `${'a'.repeat(40)}!`;
+    expect(evaluate('${matches(inputs.s, "^(a+)+$")}', { s: evil })).toBe(false);
+    expect(evaluate('${matches(inputs.s, "^a+!$")}', { s: evil })).toBe(true);
+  }, 10_000);
+
+  it('the method form text.matches(pattern) (backtracking) is refused at load, naming the fix', () => {
+    const sink: TemplateSink = { doc: parseSource('x: 1', 't.yaml'), problems: [], references: [] };
+    compileTemplate('${inputs.s.matches("^(a+)+$")}', ['x'], { item: false, result: false }, sink);
+    expect(sink.problems).toHaveLength(1);
+    expect(sink.problems[0]!.message).toMatch(
+      /x\.matches\(pattern\) is not available.*matches\(x, pattern\)/,
+    );
+  });
 });

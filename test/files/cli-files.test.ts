@@ -7,7 +7,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mewtwo, sacha } from '../../examples/pokemon/domain.js';
+import { runTs } from '../support/child.js';
 import { runBaton, tempStore } from '../support/cli.js';
+import { eventually } from '../support/harness.js';
 
 const CYCLE = `name: Cyclic
 steps:
@@ -107,5 +109,39 @@ describe.concurrent('baton validate / baton run (CLI, child process)', () => {
     expect(wrong.stderr).toMatch(/trainer/);
     // Refused before the store was even opened.
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('run: an activity no worker registers ends the command (exit 1) with the reason; the execution stays open', async () => {
+    const dir = dirname(tempStore('baton-run-unknown-'));
+    const file = join(dir, 'unknown.yaml');
+    writeFileSync(file, 'name: Unk\nsteps:\n  a: { action: { activity: noSuchActivity, args: [1] } }\n');
+    const store = `sqlite:${join(dir, 'baton.db')}`;
+    const exit = await runBaton(['run', file, '--store', store, '--workflow-id', 'unk-1']);
+    expect(exit.code, exit.stderr).toBe(1);
+    expect(exit.stderr).toMatch(/the workflow task of unk-1 fails: .*noSuchActivity/);
+    expect(exit.stderr).toContain('--workflow-id unk-1');
+    const described = await runBaton(['describe', 'unk-1', '--store', store, '--json']);
+    expect(JSON.parse(described.stdout)).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('run --workflow-id of an execution running another file: exit 2, naming both types', async () => {
+    const dir = dirname(tempStore('baton-run-mix-'));
+    const waiting = join(dir, 'waiting.yaml');
+    const other = join(dir, 'other.yaml');
+    writeFileSync(waiting, 'name: Waiting\nsteps:\n  w: { action: { waitForSignal: go } }\n');
+    writeFileSync(other, 'name: Other\nsteps:\n  e: { action: { echo: 1 } }\n');
+    const store = `sqlite:${join(dir, 'baton.db')}`;
+    const first = runTs('src/cli/main.ts', ['run', waiting, '--store', store, '--workflow-id', 'mix-1'], {
+      BATON_STORE: undefined,
+    });
+    try {
+      await eventually(() => (first.stderr().includes('running Waiting@1') ? true : undefined), 20_000);
+      const mixed = await runBaton(['run', other, '--store', store, '--workflow-id', 'mix-1']);
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr).toMatch(/'mix-1' is running as 'Waiting@1', not 'Other@1'/);
+    } finally {
+      first.proc.kill('SIGKILL');
+      await first.exited;
+    }
   });
 });

@@ -9,8 +9,14 @@
  * number again. Mixed `int`/`double` arithmetic (`+ - * /`), which plain CEL refuses, is
  * registered here and computed as doubles, so `inputs.count + 1` and `inputs.price * 1.2` both
  * work. `int / int` stays integer division (CEL's `7 / 2 == 3`); write `double(x) / 2`.
+ *
+ * Regular expressions: `matches(text, pattern)` runs RE2 (the `re2js` package), whose time is
+ * linear in the text, so no pattern can stall the worker; the method form `text.matches(pattern)`,
+ * which the CEL library runs on JavaScript's backtracking engine (`^(a+)+$` on 30 characters takes
+ * minutes), is refused at load.
  */
 import { Environment, Optional, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
+import { RE2JS } from 're2js';
 
 /** The variables an expression may see. `item`/`index` only under `foreach`, `result` only in `output`. */
 export interface CelScopeKinds {
@@ -35,7 +41,24 @@ function baseEnvironment(): Environment {
     env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
     env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
   }
+  env.registerFunction('matches(string, string): bool', (text: string, pattern: string) =>
+    re2(pattern).matcher(text).find(),
+  );
   return env;
+}
+
+/** Compiled RE2 patterns, by source (at most {@link MAX_PATTERNS} kept). */
+const patterns = new Map<string, RE2JS>();
+const MAX_PATTERNS = 256;
+
+function re2(pattern: string): RE2JS {
+  let compiled = patterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = RE2JS.compile(pattern);
+    if (patterns.size >= MAX_PATTERNS) patterns.clear();
+    patterns.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 const base = baseEnvironment();
@@ -73,6 +96,9 @@ export function compileCel(source: string, kinds: CelScopeKinds): CelProgram | s
   }
   const checked = run.check();
   if (!checked.valid) return celProblem(checked.error, kinds);
+  const backtracking = methodCall(run.ast, 'matches');
+  if (backtracking !== undefined)
+    return `\`${source.slice(backtracking.start, backtracking.end)}\`: the method form x.matches(pattern) is not available (a backtracking regular expression can run for hours); write matches(x, pattern), which runs RE2 in linear time (at character ${backtracking.pos + 1})`;
   return Object.freeze({ source, run, references: Object.freeze(referencesOf(run.ast)) });
 }
 
@@ -96,6 +122,21 @@ function celProblem(error: unknown, kinds: CelScopeKinds): string {
     return `unknown variable '${variable}'${hint}; expected one of ${known.join(', ')}${where}`;
   }
   return `${summary}${where}`;
+}
+
+/** The first call of method `name` (`x.name(…)`) in an expression, if any. */
+function methodCall(root: ASTNode, name: string): { pos: number; start: number; end: number } | undefined {
+  let found: { pos: number; start: number; end: number } | undefined;
+  const visit = (node: unknown): void => {
+    if (found !== undefined) return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null || !('op' in node)) return;
+    const n = node as ASTNode & { pos: number; start: number; end: number };
+    if (n.op === 'rcall' && Array.isArray(n.args) && n.args[0] === name) found = n;
+    else visit(n.args);
+  };
+  visit(root);
+  return found;
 }
 
 /** The `inputs.X` / `steps.X` / `inputs["X"]` reads of an expression. */

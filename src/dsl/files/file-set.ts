@@ -65,11 +65,17 @@ export class FileWorkflowSet {
 
   /**
    * The workflow definitions, one per file (registered as `name@version`), each carrying its
-   * graph as a step workflow's `graph`, so the HTTP API and the UI draw it.
+   * graph as a step workflow's `graph` (the HTTP API and the UI draw it) and the file's
+   * `prepareInput` (the HTTP API checks and completes a start's input with it before writing).
    */
   get workflows(): WorkflowDefinition[] {
     return this.files.map(
-      (f) => Object.freeze({ ...f.definition, graph: asStepGraph(f) }) as unknown as WorkflowDefinition,
+      (f) =>
+        Object.freeze({
+          ...f.definition,
+          graph: asStepGraph(f),
+          prepareInput: (input: unknown) => f.prepareInput(input),
+        }) as unknown as WorkflowDefinition,
     );
   }
 

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { compileBatonFile } from '../baton-format/compile.js';
 import { importConductor, looksLikeConductor } from '../conductor/import.js';
 import { importUtask, looksLikeUtask, type UtaskImportOptions } from '../utask/import.js';
+import { guardDefinition } from './definition-guard.js';
 import { WorkflowFileError } from './file-error.js';
 import { parseSource, type SourceDoc } from './source.js';
 import type { FileFormat, FileWorkflow } from './types.js';
@@ -58,6 +59,11 @@ export function loadWorkflowText(
   const doc = parseWithTabFallback(text, file, options.format);
   const format = options.format ?? detectFormat(doc.value);
   if (doc.tabsReplaced && format !== 'utask') throw tabError(text, file);
+  return guardDefinition(compileAs(format, doc, options), doc.value);
+}
+
+function compileAs(format: FileFormat, doc: SourceDoc, options: LoadWorkflowOptions): FileWorkflow {
+  const file = doc.file;
   switch (format) {
     case 'conductor':
       return importConductor(doc);

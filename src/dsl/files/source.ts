@@ -53,6 +53,7 @@ export interface ParseSourceOptions {
 export function parseSource(text: string, file: string, options: ParseSourceOptions = {}): SourceDoc {
   const replace = options.tabsAsSpaces === true && text.includes('\t');
   const source = replace ? text.replace(/\t/g, '  ') : text;
+  if (file.toLowerCase().endsWith('.json')) checkJson(source, file);
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const position = (offset: number): FilePosition => {
@@ -67,7 +68,16 @@ export function parseSource(text: string, file: string, options: ParseSourceOpti
         message: syntaxMessage(e.code, e.message),
       })),
     );
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // `yaml` refuses an alias that expands too much (a "billion laughs" file) with a ReferenceError.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new WorkflowFileError([
+      { file, line: 1, column: 1, message: `${error.message}; expected a file without nested aliases` },
+    ]);
+  }
   if (value === null || value === undefined)
     throw new WorkflowFileError([
       { file, line: 1, column: 1, message: 'the file is empty; expected a workflow' },
@@ -86,6 +96,29 @@ export function parseSource(text: string, file: string, options: ParseSourceOpti
     }),
     tabsReplaced: replace,
   });
+}
+
+/**
+ * A `.json` file must be JSON (the YAML parser that gives positions also takes trailing commas,
+ * single quotes and comments): `JSON.parse`'s complaint, at its line and column.
+ */
+function checkJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /position (\d+)/.exec(message);
+    const offset = at === null ? text.length : Number(at[1]);
+    const before = text.slice(0, offset).split('\n');
+    throw new WorkflowFileError([
+      {
+        file,
+        line: before.length,
+        column: (before[before.length - 1]?.length ?? 0) + 1,
+        message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      },
+    ]);
+  }
 }
 
 /** The first line of a `yaml` error message, with tabs explained. */

@@ -55,6 +55,12 @@ export interface FileWorkflow {
   prepareInput(input: unknown): unknown;
   /** Names of the workflows this one may start (children, sub-workflows, a failure workflow). */
   readonly references: readonly string[];
+  /**
+   * A hash of the file's parsed content (16 hex digits): recorded by each execution as the marker
+   * `baton.definition:<fingerprint>`, so one resumed with a changed file stops with a
+   * `NonDeterminismError` instead of mixing two definitions up. Set by the loader.
+   */
+  readonly fingerprint?: string;
   /** Things worth saying that are not errors (e.g. TABs replaced by spaces in a uTask template). */
   readonly warnings: readonly string[];
 }
