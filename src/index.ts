@@ -28,6 +28,25 @@ export {
   type PendingActivityDescription,
   type WorkflowHistory,
 } from './client/handle.js';
+export {
+  replayHistory,
+  replayHistories,
+  type ReplayOptions,
+  type ReplayResult,
+  type HistoryInput,
+  type ReplayWorkflows,
+} from './replay/replay.js';
+export {
+  historyToJson,
+  toSavedHistory,
+  parseSavedHistory,
+  HISTORY_FILE_FORMAT,
+  HISTORY_FILE_VERSION,
+  type SavedHistory,
+  type SavedEvent,
+  type SavedPayload,
+  type ReplayableHistory,
+} from './replay/history-file.js';
 export { Worker } from './worker/worker.js';
 export type { WorkerOptions } from './worker/options.js';
 export type {
@@ -60,6 +79,12 @@ export type {
 } from './runtime/definitions.js';
 export { WorkflowContext, type WorkflowInfo } from './runtime/context.js';
 export { defineSignal, type SignalDefinition, type SignalHandler } from './runtime/signals.js';
+export type {
+  ChildWorkflowOptions,
+  ChildWorkflowHandle,
+  ExternalWorkflowHandle,
+} from './runtime/children.js';
+export type { ParentClosePolicy, ChildWorkflowCancellationType } from './common/child-events.js';
 export {
   defineQuery,
   QueryNotRegisteredError,
@@ -76,6 +101,18 @@ export {
   type UpdateHandlerOptions,
 } from './runtime/updates.js';
 export { WorkflowUpdateHandle } from './client/update-handle.js';
+export { ScheduleClient, type ScheduleSummary } from './client/schedule-client.js';
+export { ScheduleHandle, type ScheduleUpdate, type ScheduleBackfill } from './client/schedule-handle.js';
+export type { ScheduleDescription } from './client/schedule-describe.js';
+export type {
+  ScheduleOptions,
+  ScheduleAction,
+  SchedulePolicies,
+  ScheduleSpec,
+  ScheduleOverlapPolicy,
+} from './client/schedule-options.js';
+export { ScheduleAlreadyRunningError, ScheduleNotFoundError } from './client/schedule-errors.js';
+export { scheduledWorkflowId } from './client/schedule-body.js';
 export type { SagaOptions, Saga } from './runtime/saga.js';
 export {
   defineStepWorkflow,

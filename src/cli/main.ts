@@ -19,6 +19,7 @@ import { registerWorkerCommand } from './worker-command.js';
 import { registerServerCommands } from './server-command.js';
 import { registerClientCommands } from './commands/index.js';
 import { registerFileCommands } from './run-command.js';
+import { registerReplayCommand } from './replay-command.js';
 
 /** The demos of `baton demo NAME`, with what they show. */
 const DEMOS: Record<string, string> = {
@@ -274,6 +275,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   registerServerCommands(program, storeOption, setExit);
   registerClientCommands(program, storeOption, setExit);
   registerFileCommands(program, storeOption, setExit);
+  registerReplayCommand(program, setExit);
 
   return program;
 }

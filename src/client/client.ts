@@ -10,6 +10,7 @@ import { QueryClient } from './query-client.js';
 import { WorkflowHandle, type HandleDeps } from './handle.js';
 import { buildStartRequest, type StartOptions, type WorkflowRef } from './start-request.js';
 import type { StepsShape } from './reset-point.js';
+import { ScheduleClient } from './schedule-client.js';
 
 export type { StartOptions, WorkflowRef } from './start-request.js';
 
@@ -47,10 +48,13 @@ export class Client {
   private readonly queries: QueryClient;
   /** Graphs of the step workflows started from their definition, by workflow type. */
   private readonly stepGraphs = new Map<string, StepsShape>();
+  /** Schedules: workflows started on a cron or interval spec, as Temporal's `client.schedule`. */
+  readonly schedule: ScheduleClient;
 
   constructor(private readonly deps: ClientDeps) {
     this.waiter = new CloseWaiter(deps.store, deps.resultPollMs ?? 100);
     this.queries = new QueryClient(deps.store, deps.queryTimeoutMs ?? 10_000, deps.clock);
+    this.schedule = new ScheduleClient({ store: deps.store, converter: deps.converter, clock: deps.clock });
   }
 
   /**
@@ -110,9 +114,17 @@ export class Client {
     return handle.result();
   }
 
-  /** A handle on the newest run of `workflowId`, or on `runId`. Nothing is checked until it is used. */
-  getHandle<R = unknown>(workflowId: string, runId?: string): WorkflowHandle<R> {
-    return new WorkflowHandle<R>(this.handleDeps(), workflowId, runId);
+  /**
+   * A handle on the newest run of `workflowId`, or on `runId`. Nothing is checked until it is used.
+   * `followRuns: false` pins `result()` to that run: a run that continued as new then throws
+   * `WorkflowContinuedAsNewError` (and a retried failure is that run's failure). @default followRuns true
+   */
+  getHandle<R = unknown>(
+    workflowId: string,
+    runId?: string,
+    options: { followRuns?: boolean } = {},
+  ): WorkflowHandle<R> {
+    return new WorkflowHandle<R>(this.handleDeps(), workflowId, runId, options.followRuns ?? true);
   }
 
   /**

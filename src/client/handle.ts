@@ -1,6 +1,6 @@
 import type { DataConverter } from '../common/converter.js';
 import { checkStoredString } from '../common/stored-string.js';
-import { WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js';
+import { WorkflowContinuedAsNewError, WorkflowFailedError, WorkflowNotFoundError } from '../common/errors.js';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '../common/failures.js';
 import type { ExecutionStatus, HistoryEvent, ResetOrigin } from '../common/history.js';
 import type { Clock } from '../common/clock.js';
@@ -64,6 +64,24 @@ export interface WorkflowHistory {
   events: HistoryEvent[];
 }
 
+/** Options of `result()`, as Temporal's `WorkflowResultOptions`. */
+export interface WorkflowResultOptions {
+  /**
+   * Follow the chain of runs: a run retried by its retry policy or continued as new is followed by
+   * the next one, and the last run's outcome is returned. false: this run's own outcome; a run
+   * that continued as new then throws `WorkflowContinuedAsNewError`.
+   * @default the handle's (`followRuns` of `getHandle`, true)
+   */
+  followRuns?: boolean;
+}
+
+/** The run that follows a closed run (retry or continue-as-new), from its close event. */
+function nextRunOf(last: HistoryEvent | undefined): string | undefined {
+  if (last?.eventType === 'WorkflowExecutionFailed') return last.attrs.newExecutionRunId;
+  if (last?.eventType === 'WorkflowExecutionContinuedAsNew') return last.attrs.newExecutionRunId;
+  return undefined;
+}
+
 /** What handles share with their client. */
 export interface HandleDeps {
   store: Store;
@@ -85,22 +103,28 @@ export class WorkflowHandle<R = unknown> {
     readonly workflowId: string,
     /** The run this handle is pinned to; undefined: the newest run. */
     readonly runId: string | undefined,
+    /** Whether `result()` follows the chain of runs unless told otherwise. */
+    readonly followRuns = true,
   ) {}
 
   /**
-   * Waits for the execution to close and returns its result.
+   * Waits for the execution to close and returns its result: by default the result of the last
+   * run of the chain (runs started by the workflow retry policy or by continue-as-new are
+   * followed, as Temporal's `followRuns`).
    *
+   * @throws WorkflowContinuedAsNewError with `followRuns: false`, when the run continued as new.
    * @throws WorkflowFailedError when it failed, was cancelled or terminated (the failure is the cause).
    * @throws WorkflowNotFoundError when there is no such execution.
    */
-  async result(): Promise<R> {
+  async result(options: WorkflowResultOptions = {}): Promise<R> {
+    const follow = options.followRuns ?? this.followRuns;
     let record = await this.record();
     let last: HistoryEvent | undefined;
     for (;;) {
       await this.deps.waiter.wait(record);
       last = await this.deps.store.getLastEvent(record.runId);
-      // A run the workflow retry policy followed with another: wait for that one (as Temporal).
-      const next = last?.eventType === 'WorkflowExecutionFailed' ? last.attrs.newExecutionRunId : undefined;
+      // A run followed by another (workflow retry, continue-as-new): wait for that one (as Temporal).
+      const next = follow ? nextRunOf(last) : undefined;
       if (next === undefined) break;
       record = (await this.deps.store.getExecution(this.workflowId, next)) ?? record;
       if (record.runId !== next) break;
@@ -127,6 +151,8 @@ export class WorkflowHandle<R = unknown> {
             last.attrs.timeoutType === 'workflowRunTimeout' ? 'START_TO_CLOSE' : 'SCHEDULE_TO_CLOSE',
           ),
         );
+      case 'WorkflowExecutionContinuedAsNew':
+        throw new WorkflowContinuedAsNewError(record.workflowId, record.runId, last.attrs.newExecutionRunId);
       default:
         return fail(`unexpected close event ${last.eventType}`, undefined);
     }

@@ -5,9 +5,19 @@
 export interface Clock {
   /** Epoch milliseconds. */
   nowMs(): number;
-  /** Calls `fn` after `delayMs`; returns a function that cancels it. */
-  setTimer(fn: () => void, delayMs: number): () => void;
+  /**
+   * Calls `fn` after `delayMs`; returns a function that cancels it. `purpose` tells a clock that
+   * skips time (`baton/testing`) what the timer waits for; other clocks ignore it. @default 'work'
+   */
+  setTimer(fn: () => void, delayMs: number, purpose?: TimerPurpose): () => void;
 }
+
+/**
+ * What a timer waits for: `'work'` (something due: a durable timer, a retry back-off, a timeout),
+ * `'poll'` (a look for work made elsewhere) or `'lease'` (a lease renewal). A clock that skips
+ * time jumps only to `'work'` timers, and on a jump fires `'lease'` timers first.
+ */
+export type TimerPurpose = 'work' | 'poll' | 'lease';
 
 /** The longest delay Node's `setTimeout` takes (a longer one fires at once, with a warning). */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;

@@ -14,6 +14,7 @@ import {
   ApplicationFailure,
   BatonFailure,
   CancelledFailure,
+  ChildWorkflowFailure,
   TerminatedFailure,
   TimeoutFailure,
 } from './failures.js';
@@ -47,6 +48,7 @@ export const ERROR_CLASSES: Readonly<Record<string, new (...args: never[]) => Er
   TimeoutFailure,
   CancelledFailure,
   TerminatedFailure,
+  ChildWorkflowFailure,
 };
 
 const PROTOTYPE_IDS = new Map<unknown, string>(

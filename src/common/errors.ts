@@ -104,3 +104,20 @@ export class LeaseLostError extends BatonError {
     super(`lease lost on run ${runId}: another worker owns it now, or it was closed`);
   }
 }
+
+/**
+ * `result({ followRuns: false })` on a run that continued as new, as Temporal's
+ * `WorkflowContinuedAsNewError`: that run has no result of its own; `newExecutionRunId` names the
+ * run that took over (`client.getHandle(workflowId, newExecutionRunId)`).
+ */
+export class WorkflowContinuedAsNewError extends BatonError {
+  constructor(
+    readonly workflowId: string,
+    readonly runId: string,
+    readonly newExecutionRunId: string,
+  ) {
+    super(
+      `workflow execution continued as new: workflowId '${workflowId}', runId '${runId}' was followed by run '${newExecutionRunId}' (use followRuns: true to wait for the chain's result)`,
+    );
+  }
+}

@@ -147,6 +147,23 @@ export class TerminatedFailure extends BatonFailure {
   }
 }
 
+/**
+ * A child workflow did not complete; the reason (the child's failure, a `CancelledFailure`,
+ * `TerminatedFailure` or `TimeoutFailure`) is the `cause`, as Temporal's `ChildWorkflowFailure`.
+ */
+export class ChildWorkflowFailure extends BatonFailure {
+  constructor(
+    message: string,
+    readonly workflowType: string,
+    readonly workflowId: string,
+    readonly runId: string,
+    readonly retryState: RetryState,
+    cause?: unknown,
+  ) {
+    super(message, cause);
+  }
+}
+
 /** True when retry policies must never retry `err` (an `ApplicationFailure` marked non-retryable). */
 export function isNonRetryable(err: unknown): boolean {
   return err instanceof ApplicationFailure && err.nonRetryable;

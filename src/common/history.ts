@@ -2,6 +2,7 @@ import type { Payload } from './converter.js';
 import type { ResolvedActivityOptions } from './activity-options.js';
 import type { RetryState } from './failures.js';
 import type { ResolvedRetryPolicy } from './retry-policy.js';
+import type { ChildEventAttributes, ParentLink } from './child-events.js';
 
 /**
  * Event history: the append-only record of one workflow execution, with Temporal's event names.
@@ -9,7 +10,7 @@ import type { ResolvedRetryPolicy } from './retry-policy.js';
  * attributes (JSON) and at most one payload (arguments, a result or a failure), which went through
  * the data converter and, when one is set, the payload codec.
  */
-export interface EventAttributes {
+export interface EventAttributes extends ChildEventAttributes {
   WorkflowExecutionStarted: {
     workflowType: string;
     workflowId: string;
@@ -37,6 +38,10 @@ export interface EventAttributes {
      * copied from that run's history, and why. Workflow code never sees it.
      */
     resetFrom?: ResetOrigin;
+    /** On a child workflow's runs: its parent (see `child-events.ts`). */
+    parent?: ParentLink;
+    /** On a run started by continue-as-new: the run that continued as new (as Temporal's). */
+    continuedFromRunId?: string;
   };
   ActivityTaskScheduled: { seq: number; activityType: string; options: ResolvedActivityOptions };
   /** `identity`: the worker that ran the attempt; absent when no worker took an activity task. */
@@ -74,8 +79,10 @@ export interface EventAttributes {
   /**
    * A fact the workflow recorded for later readers, as Temporal's `MarkerRecorded` (e.g. a step
    * workflow's `baton.step` state). Payload: the marker's details.
+   * A patch marker (`ctx.patched`, `ctx.deprecatePatch`: markerName `baton.patch`) has `patchId`
+   * (and `deprecated` when recorded by `deprecatePatch`) and `seq` 0: it takes no sequence number.
    */
-  MarkerRecorded: { seq: number; markerName: string };
+  MarkerRecorded: { seq: number; markerName: string; patchId?: string; deprecated?: boolean };
   WorkflowExecutionTimedOut: { timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;
@@ -83,6 +90,11 @@ export interface EventAttributes {
   WorkflowExecutionFailed: { retryState?: RetryState; newExecutionRunId?: string };
   WorkflowExecutionCanceled: Record<string, never>;
   WorkflowExecutionTerminated: { reason: string };
+  /**
+   * The run continued as new (as Temporal's): the new run's id, type and task queue. Payload: the
+   * new run's argument list.
+   */
+  WorkflowExecutionContinuedAsNew: { newExecutionRunId: string; workflowType: string; taskQueue: string };
 }
 
 /** Where a run made by a reset comes from, as its `WorkflowExecutionStarted` records it. */
@@ -122,7 +134,9 @@ export const CLOSE_EVENT_TYPES: ReadonlySet<EventType> = new Set([
   'WorkflowExecutionCanceled',
   'WorkflowExecutionTerminated',
   'WorkflowExecutionTimedOut',
+  'WorkflowExecutionContinuedAsNew',
 ]);
 
 /** Status of a workflow execution, as Temporal's `WorkflowExecutionStatus`. */
-export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT';
+export type ExecutionStatus =
+  'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW';

@@ -18,6 +18,7 @@ export const CLOSED_COUNTERS = {
   CANCELED: 'canceled',
   TERMINATED: 'terminated',
   TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'continued_as_new',
 } as const;
 
 /** Baton's instruments, registered in one registry under one prefix (see docs/observability.md). */

@@ -7,12 +7,24 @@ function commandSeq(event: HistoryEvent): number | undefined {
     case 'ActivityTaskScheduled':
     case 'TimerStarted':
     case 'UpsertWorkflowSearchAttributes':
-    case 'MarkerRecorded':
+    case 'StartChildWorkflowExecutionInitiated':
+    case 'SignalExternalWorkflowExecutionInitiated':
+    case 'RequestCancelExternalWorkflowExecutionInitiated':
       return event.attrs.seq;
+    case 'MarkerRecorded': // a patch marker takes no sequence number (runtime/patches.ts)
+      return event.attrs.patchId === undefined ? event.attrs.seq : undefined;
     default:
       return undefined;
   }
 }
+
+/** Close events that record a command of the code (not a termination or a timeout). */
+const CODE_CLOSES: ReadonlySet<string> = new Set([
+  'WorkflowExecutionCompleted',
+  'WorkflowExecutionFailed',
+  'WorkflowExecutionCanceled',
+  'WorkflowExecutionContinuedAsNew',
+]);
 
 /** How a recorded command event reads in a non-determinism message. */
 function describeCommand(event: HistoryEvent): string {
@@ -20,6 +32,10 @@ function describeCommand(event: HistoryEvent): string {
     return `ActivityTaskScheduled '${event.attrs.activityType}'`;
   if (event.eventType === 'TimerStarted') return `TimerStarted (${event.attrs.durationMs} ms)`;
   if (event.eventType === 'MarkerRecorded') return `MarkerRecorded '${event.attrs.markerName}'`;
+  if (event.eventType === 'StartChildWorkflowExecutionInitiated')
+    return `StartChildWorkflowExecutionInitiated '${event.attrs.workflowType}'`;
+  if (event.eventType === 'SignalExternalWorkflowExecutionInitiated')
+    return `SignalExternalWorkflowExecutionInitiated '${event.attrs.signalName}'`;
   return event.eventType;
 }
 
@@ -31,6 +47,8 @@ export class CommandLog {
   private readonly recorded = new Map<number, HistoryEvent>();
   private readonly cancels = new Set<number>();
   private readonly completedUpdates = new Set<string>();
+  /** True when the history ends with a close the code asked for (complete, fail, cancel, continue-as-new). */
+  private readonly closeRecorded: boolean;
 
   constructor(
     history: readonly HistoryEvent[],
@@ -45,6 +63,17 @@ export class CommandLog {
         this.cancels.add(event.attrs.seq);
       }
     }
+    this.closeRecorded = history.some((e) => CODE_CLOSES.has(e.eventType));
+  }
+
+  /**
+   * True while the history holds something the code has not reached yet (a command not made
+   * again, or the close): the code is still replaying what was recorded (`ctx.patched` says false).
+   */
+  holdsMore(): boolean {
+    return (
+      this.closeRecorded || this.recorded.size > 0 || this.cancels.size > 0 || this.completedUpdates.size > 0
+    );
   }
 
   /**

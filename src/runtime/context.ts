@@ -11,8 +11,18 @@ import type { SignalDefinition, SignalHandler } from './signals.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
 import { runSaga, type Saga, type SagaOptions } from './saga.js';
 import type { ScopeHandle } from './scopes.js';
+import {
+  externalHandle,
+  type ChildWorkflowHandle,
+  type ChildWorkflowOptions,
+  type ChildWorkflows,
+  type ExternalWorkflowHandle,
+} from './children.js';
+import type { WorkflowDefinition } from './definitions.js';
 import type { RegisteredUpdate, UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
 import type { TopicEvent } from '../common/topic-messages.js';
+import { checkPatchId } from './patches.js';
+import { checkContinueAsNewOptions, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
 import {
   publishStep,
   waitForEventStep,
@@ -32,6 +42,17 @@ export interface WorkflowInfo {
   readonly attempt: number;
   /** When the execution started (its `WorkflowExecutionStarted` event). */
   readonly startTime: Date;
+  /** On a run started by continue-as-new: the run it continued from. */
+  readonly continuedFromRunId: string | undefined;
+  /** Events in this run's history through the event being processed (deterministic). */
+  readonly historyLength: number;
+  /** Bytes of this run's history through the event being processed (attributes as JSON text plus payloads). */
+  readonly historySizeBytes: number;
+  /**
+   * True once the history is past the worker's `continueAsNewSuggestedAt` (default 10,000 events
+   * or 10 MB): time to call `ctx.continueAsNew()`, as Temporal's.
+   */
+  readonly continueAsNewSuggested: boolean;
 }
 
 /** The engine side of the context: implemented by the replay state machine. */
@@ -49,8 +70,12 @@ export interface ContextHost {
   setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void;
   upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void;
   recordMarker(markerName: string, details: unknown): void;
+  /** `ctx.patched(id)` (deprecated: false) and `ctx.deprecatePatch(id)` (true); see runtime/patches.ts. */
+  patched(patchId: string, deprecated: boolean): boolean;
   inScope<T>(cancellable: boolean, fn: (scope: ScopeHandle) => Promise<T>): Promise<T>;
   withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
+  /** Child workflows and messages to other executions (runtime/children.ts). */
+  readonly children: ChildWorkflows;
 }
 
 /**
@@ -191,6 +216,72 @@ export class WorkflowContext {
   }
 
   /**
+   * Versioning, as Temporal's `patched`: lets changed code replay histories recorded by the old
+   * code. On a new execution (or once the code runs past what its history recorded) it records a
+   * patch marker (`MarkerRecorded` `baton.patch`) and returns true; on replay it returns true when
+   * the history holds that patch's marker and false when it does not (the old code ran there).
+   * The answer is the same for every call with the same id in one run. A patch marker takes no
+   * sequence number, so skipping it does not shift the commands after it.
+   *
+   * @param patchId - names the change, e.g. `'throw-ultra-ball'`; one id per change.
+   * @throws TypeError when `patchId` is not a non-empty string.
+   * @example
+   * const ball = ctx.patched('ultra-ball') ? await act.throwUltraBall(p) : await act.throwPokeball(p);
+   */
+  patched(patchId: string): boolean {
+    checkPatchId(patchId, 'patched');
+    return this.host.patched(patchId, false);
+  }
+
+  /**
+   * Marks a patch whose old branch is gone, as Temporal's `deprecatePatch`: once no execution
+   * that ran the old code is left, replace `patched(id) ? new : old` by `deprecatePatch(id); new`.
+   * It records the marker on new executions (so code still calling `patched(id)` replays them) and
+   * accepts a history with or without it. Remove the call once no history with the marker is left.
+   *
+   * @throws TypeError when `patchId` is not a non-empty string.
+   * @example
+   * ctx.deprecatePatch('ultra-ball');
+   * const ball = await act.throwUltraBall(p);
+   */
+  deprecatePatch(patchId: string): void {
+    checkPatchId(patchId, 'deprecatePatch');
+    this.host.patched(patchId, true);
+  }
+
+  /**
+   * Continues as new, as Temporal's `continueAsNew`: closes this run (`WorkflowExecutionContinuedAsNew`,
+   * status CONTINUED_AS_NEW) and starts a new run of the same workflowId, type and task queue with
+   * `args` and a fresh history, in one store transaction. The memo and search attributes are kept;
+   * signals not yet delivered to this run go to the new one. It throws {@link ContinueAsNew}: let it
+   * escape (rethrow it from a catch-all). See docs/continue-as-new.md.
+   *
+   * @example
+   * if (ctx.info.continueAsNewSuggested) ctx.continueAsNew(state);
+   */
+  continueAsNew(...args: unknown[]): never {
+    throw new ContinueAsNew(args, Object.freeze({}));
+  }
+
+  /**
+   * A function that continues as new with these options (another workflow type, task queue or
+   * memo), as Temporal's `makeContinueAsNewFunc`.
+   *
+   * @throws ValidationError naming the field when an option is invalid.
+   * @example
+   * const nextDay = ctx.makeContinueAsNewFunc({ memo: { day: day + 1 } });
+   * nextDay(state);
+   */
+  makeContinueAsNewFunc<Args extends unknown[] = unknown[]>(
+    options: ContinueAsNewOptions,
+  ): (...args: Args) => never {
+    const checked = checkContinueAsNewOptions(options);
+    return (...args: Args): never => {
+      throw new ContinueAsNew(args, checked);
+    };
+  }
+
+  /**
    * Runs `fn` in a cancellable scope (as Temporal's `CancellationScope.cancellable`): cancelling
    * the workflow, an enclosing scope, or `scope.cancel()` cancels the activities, timers and
    * conditions it starts.
@@ -274,6 +365,49 @@ export class WorkflowContext {
     options: WaitForEventOptions<T> = {},
   ): Promise<TopicEvent<T> | undefined> {
     return waitForEventStep(this.host, this.topicWaits, topic, options);
+  }
+
+  /**
+   * Starts a child workflow and resolves with its handle once it has started, as Temporal's
+   * `startChild`. Defaults: a workflowId drawn from `ctx.uuid()`, the parent's task queue,
+   * `parentClosePolicy` TERMINATE, `cancellationType` WAIT_CANCELLATION_COMPLETED.
+   *
+   * @throws ValidationError at once for invalid options; the promise rejects with
+   *   `ChildWorkflowFailure` (cause type `WorkflowExecutionAlreadyStarted`) when the id is in use.
+   * @example
+   * const child = await ctx.startChild(capture, { args: ['Pikachu'], parentClosePolicy: 'ABANDON' });
+   * await child.signal(throwBall, 'ultra');
+   * const caught = await child.result();
+   */
+  startChild<Args extends unknown[], Ret>(
+    workflow: WorkflowDefinition<Args, Ret> | string,
+    options: ChildWorkflowOptions<Args> = {},
+  ): Promise<ChildWorkflowHandle<Ret>> {
+    const type = typeof workflow === 'string' ? workflow : workflow.name;
+    return this.host.children.start(type, options) as Promise<ChildWorkflowHandle<Ret>>;
+  }
+
+  /**
+   * Starts a child workflow and waits for its result (`startChild` then `result()`).
+   * @throws ChildWorkflowFailure whose cause says why the child did not complete.
+   * @example
+   * const caught = await ctx.executeChild(capture, { args: ['Pikachu'] });
+   */
+  async executeChild<Args extends unknown[], Ret>(
+    workflow: WorkflowDefinition<Args, Ret> | string,
+    options: ChildWorkflowOptions<Args> = {},
+  ): Promise<Ret> {
+    return (await this.startChild(workflow, options)).result();
+  }
+
+  /**
+   * A handle to signal or cancel another execution (its current run, or `runId`), as Temporal's
+   * `getExternalWorkflowHandle`; each call is a recorded command.
+   * @example
+   * await ctx.getExternalWorkflowHandle('trainer-sacha').signal(throwBall, 'ultra');
+   */
+  getExternalWorkflowHandle(workflowId: string, runId?: string): ExternalWorkflowHandle {
+    return externalHandle(this.host.children, workflowId, runId);
   }
 
   /**

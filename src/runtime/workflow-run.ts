@@ -11,7 +11,15 @@ import { seededRandom, uuidFrom } from '../common/ids.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
+import { ChildWorkflows, isChildResolution } from './children.js';
+import { PatchLog, patchMarkerCommand } from './patches.js';
 import { RunCore } from './run-core.js';
+import {
+  ContinueAsNew,
+  continueAsNewCommand,
+  HistoryStats,
+  type ContinueAsNewThresholds,
+} from './continue-as-new.js';
 import { ConditionSet, type Condition } from './conditions.js';
 import { CancellationScope, currentScope, runIn, runInScope, type ScopeHandle } from './scopes.js';
 import { isCancellation } from './cancellation.js';
@@ -28,6 +36,8 @@ export interface WorkflowRunDeps {
   readonly settle: () => Promise<void>;
   /** Where `ctx.logger` writes when not replaying. */
   readonly logger: Logger;
+  /** When `ctx.info.continueAsNewSuggested` turns true. @default 10,000 events or 10 MB */
+  readonly continueAsNewThresholds?: ContinueAsNewThresholds | undefined;
 }
 
 /** True for events delivered to the workflow code (they resolve something). */
@@ -43,7 +53,7 @@ function isResolution(event: HistoryEvent): boolean {
     case 'WorkflowExecutionCancelRequested':
       return true;
     default:
-      return false;
+      return isChildResolution(event);
   }
 }
 
@@ -54,7 +64,12 @@ function isResolution(event: HistoryEvent): boolean {
  * is checked against the history (kind and activity type at its sequence number).
  */
 export class WorkflowRun extends RunCore implements ContextHost {
-  readonly info: WorkflowInfo;
+  private readonly baseInfo: Omit<
+    WorkflowInfo,
+    'historyLength' | 'historySizeBytes' | 'continueAsNewSuggested'
+  >;
+  /** The history's length and size at the event being processed (`ctx.info`). */
+  private readonly historyStats: HistoryStats;
   readonly logger: Logger;
   /** True while events that were already in the history are being delivered. */
   replaying = false;
@@ -62,6 +77,9 @@ export class WorkflowRun extends RunCore implements ContextHost {
   private readonly conditions = new ConditionSet();
   private readonly handlers = new MessageHandlers((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
+  private patches = new PatchLog();
+  /** Child workflows and messages to other executions (`ctx.startChild`, external handles). */
+  readonly children: ChildWorkflows;
 
   constructor(
     private readonly definition: WorkflowDefinition,
@@ -71,15 +89,26 @@ export class WorkflowRun extends RunCore implements ContextHost {
   ) {
     super(started.timeMs);
     const a = started.attrs;
-    this.info = Object.freeze({
+    this.historyStats = new HistoryStats(deps.continueAsNewThresholds);
+    this.baseInfo = Object.freeze({
       workflowId: a.workflowId,
       runId,
       workflowType: a.workflowType,
       taskQueue: a.taskQueue,
       attempt: a.attempt,
       startTime: new Date(started.timeMs),
+      continuedFromRunId: a.continuedFromRunId,
     });
     this.rng = seededRandom(a.randomSeed);
+    this.children = new ChildWorkflows({
+      converter: deps.converter,
+      workflowId: a.workflowId,
+      taskQueue: a.taskQueue,
+      nextSeq: () => ++this.seq,
+      command: (command, actual, matches) => this.command(command, actual, matches),
+      scope: () => currentScope(this.root),
+      uuid: () => this.uuid(),
+    });
     const log =
       (level: keyof Logger) =>
       (message: string, attrs?: Record<string, unknown>): void => {
@@ -92,6 +121,17 @@ export class WorkflowRun extends RunCore implements ContextHost {
         : { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   }
 
+  /** This run's info, with the history's length and size at the event being processed. */
+  get info(): WorkflowInfo {
+    const h = this.historyStats;
+    return Object.freeze({
+      ...this.baseInfo,
+      historyLength: h.length,
+      historySizeBytes: h.sizeBytes,
+      continueAsNewSuggested: h.suggested,
+    });
+  }
+
   /**
    * Runs the workflow function over its whole history (at least `WorkflowExecutionStarted`), in
    * O(history). Afterwards {@link takeCommands} gives the new commands, and {@link taskFailure}
@@ -99,13 +139,16 @@ export class WorkflowRun extends RunCore implements ContextHost {
    */
   async replay(history: readonly HistoryEvent[]): Promise<void> {
     this.log = new CommandLog(history, this.info);
+    this.patches = new PatchLog(history);
     let lastResolution = 0;
     for (let i = 0; i < history.length; i++) if (isResolution(history[i]!)) lastResolution = i;
     this.replaying = lastResolution > 0;
+    if (history[0] !== undefined) this.historyStats.add(history[0]);
     this.startFunction();
     await this.settle();
     for (let i = 1; i < history.length && this.taskFailure === undefined; i++) {
       const event = history[i]!;
+      this.historyStats.add(event);
       if (!isResolution(event)) continue;
       this.replaying = i < lastResolution;
       this.apply(event);
@@ -116,8 +159,12 @@ export class WorkflowRun extends RunCore implements ContextHost {
     if (leftover !== undefined) this.fail(leftover);
   }
 
-  /** Delivers one new event (already appended) and lets the code run until it waits again. */
-  async deliver(event: HistoryEvent): Promise<void> {
+  /**
+   * Delivers one new event (already appended) and lets the code run until it waits again.
+   * `historySizeBytes`: the size of the history through this event, when the caller counts it.
+   */
+  async deliver(event: HistoryEvent, historySizeBytes?: number): Promise<void> {
+    this.historyStats.reach(event, historySizeBytes);
     this.apply(event);
     await this.settle();
   }
@@ -183,6 +230,7 @@ export class WorkflowRun extends RunCore implements ContextHost {
         this.root.cancel(new CancelledFailure(event.attrs.reason));
         return;
       default:
+        this.children.apply(event);
         return;
     }
   }
@@ -353,6 +401,13 @@ export class WorkflowRun extends RunCore implements ContextHost {
     );
   }
 
+  patched(patchId: string, deprecated: boolean): boolean {
+    const d = this.patches.decide(patchId, this.replaying || this.log.holdsMore(), deprecated);
+    if (d.record && !this.closed && this.taskFailure === undefined)
+      this.commands.push(patchMarkerCommand(this.deps.converter, patchId, deprecated));
+    return d.patched;
+  }
+
   setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {
     this.handlers.setQuery(name, handler);
   }
@@ -412,6 +467,9 @@ export class WorkflowRun extends RunCore implements ContextHost {
     if (this.root.cancelRequested && isCancellation(err)) {
       this.closed = true;
       this.commands.push({ kind: 'cancelWorkflow' });
+    } else if (err instanceof ContinueAsNew) {
+      this.closed = true;
+      this.commands.push(continueAsNewCommand(err, this.deps.converter, this.info));
     } else if (err instanceof BatonFailure) {
       this.closed = true;
       this.commands.push({ kind: 'failWorkflow', payload: this.encodeFailure(err) });

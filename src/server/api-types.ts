@@ -13,7 +13,8 @@
  */
 
 /** The status of a workflow execution (the store's words). */
-export type ApiExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT';
+export type ApiExecutionStatus =
+  'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW';
 
 /** Every error response body. */
 export interface ApiError {

@@ -37,7 +37,15 @@ export const ApiFailureSchema = z
   )
   .openapi('ApiFailure') as unknown as z.ZodType<ApiFailure>;
 
-export const STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT'] as const;
+export const STATUSES = [
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELED',
+  'TERMINATED',
+  'TIMED_OUT',
+  'CONTINUED_AS_NEW',
+] as const;
 
 export const StatusSchema = z.enum(STATUSES).openapi('ApiExecutionStatus');
 

@@ -1,9 +1,19 @@
 import type { Payload } from '../common/converter.js';
 import type { ExecutionStatus, HistoryEvent } from '../common/history.js';
+import type { ChildInboxKind, ParentLink } from '../common/child-events.js';
+import type { CloseLinks, OutgoingRequest } from './child-types.js';
 import type { TopicStore } from './topic-types.js';
 import type { ResetExecutionRequest, ResetExecutionResult } from './reset-types.js';
+import type { ScheduleStore } from './schedule-types.js';
 
 export type { ResetExecutionRequest, ResetExecutionResult } from './reset-types.js';
+export type { CloseLinks, OutgoingRequest, OutgoingSender } from './child-types.js';
+export type {
+  CreateScheduleRequest,
+  ScheduleRecord,
+  ScheduleStore,
+  ScheduleWrite,
+} from './schedule-types.js';
 
 /**
  * The Store interface: persistence of executions, their event histories, pending activities and
@@ -31,6 +41,8 @@ export interface CreateExecutionRequest {
   memo?: Payload | undefined;
   /** Search attributes in their stored form. */
   searchAttributes?: Record<string, string | number | boolean> | undefined;
+  /** A child workflow's link to its parent, kept on its execution row. */
+  parent?: ParentLink | undefined;
 }
 
 /** One execution as the store keeps it. */
@@ -150,7 +162,7 @@ export interface InboxRecord {
    * `activityStarted` (attrs: seq, attempt, workerId, startedAtMs) and `activityResult` (attrs:
    * seq, attempt, workerId, ok; payload: result or failure) come from activity tasks.
    */
-  kind: 'cancel' | 'signal' | 'update' | 'activityStarted' | 'activityResult';
+  kind: 'cancel' | 'signal' | 'update' | 'activityStarted' | 'activityResult' | ChildInboxKind;
   attrs: Record<string, unknown>;
   /** A signal's encoded argument list. */
   payload: Payload | undefined;
@@ -219,6 +231,8 @@ export interface ExecutionWrite {
   updates?: { updateId: string; stage: UpdateStage; outcome?: Payload | undefined; failed?: boolean }[];
   /** Clears the workflow task's error after a successful task. */
   clearTaskError?: boolean;
+  /** On a closing write: the run's parent and children (see `child-types.ts`). */
+  childLinks?: CloseLinks;
 }
 
 /** A worker handing an execution back, or blocking its workflow task after a failure. */
@@ -329,6 +343,8 @@ export interface Store {
   readonly topics: TopicStore;
   /** Activity tasks (activities routed to a task queue). */
   readonly activityTasks: ActivityTaskStore;
+  /** Schedules (as Temporal's Schedules): definitions, state, conditional writes with their starts. */
+  readonly schedules: ScheduleStore;
   /** @throws WorkflowExecutionAlreadyStartedError when the reuse policy refuses the start. */
   createExecution(req: CreateExecutionRequest): Promise<void>;
   claimExecutions(req: ClaimRequest): Promise<ClaimedExecution[]>;
@@ -374,6 +390,13 @@ export interface Store {
    * transaction (as Temporal's SignalWithStart). Resolves with the runId signalled.
    */
   signalWithStart(start: CreateExecutionRequest, signal: SignalRequest): Promise<string>;
+  /**
+   * Starts a child, signals or asks to cancel another execution for a workflow (see
+   * {@link OutgoingRequest}), with the sender's receipt in the same transaction.
+   * @throws LeaseLostError when the sender's owner no longer holds it (nothing written)
+   * @throws WorkflowExecutionAlreadyStartedError / WorkflowNotFoundError as a start, signal or cancel
+   */
+  sendFromWorkflow(req: OutgoingRequest): Promise<void>;
   /** Adds a cancel request to the inbox of a running execution. @throws WorkflowNotFoundError */
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void>;
   /** Closes a running execution at once with `WorkflowExecutionTerminated`. @throws WorkflowNotFoundError */

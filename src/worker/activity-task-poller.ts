@@ -97,7 +97,7 @@ export class ActivityTaskPoller {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const cancel = this.deps.services.clock.setTimer(() => done(), this.deps.pollIntervalMs);
+      const cancel = this.deps.services.clock.setTimer(() => done(), this.deps.pollIntervalMs, 'poll');
       const done = (): void => {
         cancel();
         this.wakeUp = undefined;

@@ -14,12 +14,17 @@ import { openTimers, TimerKeeper } from './timer-keeper.js';
 import { HistoryWriter } from './history-writer.js';
 import { translateCommands, type TurnContext } from './translate-commands.js';
 import { recordInbox } from './inbox-events.js';
+import { ChildSender, type ChildSendFailure } from './child-sender.js';
+import { recordSendFailure } from './child-inbox.js';
+import { eventSizeBytes } from '../runtime/continue-as-new.js';
 
 type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
   | { kind: 'inbox'; record: InboxRecord }
   | { kind: 'timer'; seq: number }
-  | { kind: 'deadline'; timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
+  | { kind: 'deadline'; timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' }
+  /** A child start, signal or cancel request the store refused. */
+  | { kind: 'sendFailed'; failure: ChildSendFailure };
 
 /** Side effects of a turn, run once its write is durable (start an activity, arm a timer). */
 type AfterCommit = () => void;
@@ -40,6 +45,7 @@ export class ExecutionHost implements ActivityOwner {
   private taskAttempt: number;
   private readonly run: WorkflowRun;
   private readonly runner: ActivityRunner;
+  private readonly children: ChildSender;
   private readonly timers: TimerKeeper;
   private readonly turn: TurnContext;
   private readonly activities = new Map<number, ActivityState>();
@@ -63,7 +69,13 @@ export class ExecutionHost implements ActivityOwner {
     this.workflowId = e.workflowId;
     this.workflowType = e.workflowType;
     this.epoch = e.leaseEpoch;
-    this.writer = new HistoryWriter(services.clock, services.converter, services.identity, e.lastEventId);
+    this.writer = new HistoryWriter(
+      services.clock,
+      services.converter,
+      services.identity,
+      e.lastEventId,
+      claimed.history.reduce((n, event) => n + eventSizeBytes(event), 0),
+    );
     this.taskAttempt = e.taskAttempt;
     const definition = services.workflow(e.workflowType);
     if (definition === undefined)
@@ -76,8 +88,14 @@ export class ExecutionHost implements ActivityOwner {
       converter: services.converter,
       settle,
       logger: services.logger,
+      continueAsNewThresholds: services.continueAsNewThresholds,
     });
     this.runner = new ActivityRunner(services, this);
+    this.children = new ChildSender(
+      services,
+      { workflowId: e.workflowId, runId: e.runId, taskQueue: e.taskQueue, epoch: e.leaseEpoch, started },
+      (failure) => this.post({ kind: 'sendFailed', failure }),
+    );
     // The claimed inbox is delivered by start(); the same rows read again by a poll are not.
     for (const record of claimed.inbox) this.seenInbox.add(record.id);
     this.timers = new TimerKeeper(services.clock, (seq) => this.post({ kind: 'timer', seq }));
@@ -89,6 +107,7 @@ export class ExecutionHost implements ActivityOwner {
       runner: this.runner,
       started,
       execution: claimed.execution,
+      children: this.children,
     };
   }
 
@@ -119,6 +138,11 @@ export class ExecutionHost implements ActivityOwner {
   /** True while the execution is held here. */
   get active(): boolean {
     return !this.gone;
+  }
+
+  /** True while a workflow task runs here (the replay of a claim, or a turn) or mail waits for one. */
+  get busy(): boolean {
+    return !this.gone && (this.starting || this.pumping !== undefined || this.mail.length > 0);
   }
 
   /** A new inbox message (signal, update, cancel request, activity task news); duplicates are ignored. */
@@ -157,6 +181,8 @@ export class ExecutionHost implements ActivityOwner {
     if (this.gone) return false;
     try {
       this.services.commitMeter?.count();
+      const links = write.close === undefined ? undefined : this.children.closeLinks();
+      if (links !== undefined) write.childLinks = links;
       await this.services.store.commit(write);
       return !this.gone;
     } catch (err) {
@@ -290,6 +316,7 @@ export class ExecutionHost implements ActivityOwner {
     this.taskAttempt = 0;
     if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     for (const run of after) run();
+    this.children.recover(history, inbox);
     for (const state of cancelled) this.runner.requestCancel(state);
     for (const state of recovered) await this.runner.recover(state);
     for (const record of inbox) if (isActivityNews(record)) this.activityNews(record);
@@ -329,7 +356,7 @@ export class ExecutionHost implements ActivityOwner {
       if (write.close !== undefined) return undefined;
       if (event === undefined) continue;
       if (mail.kind === 'activity') recorded.push(mail.outcome);
-      await this.run.deliver(event);
+      await this.run.deliver(event, this.writer.sizeBytes);
       const failure = this.run.taskFailure ?? this.translate(this.run.takeCommands(), write, after);
       if (failure !== undefined || write.close !== undefined) return failure;
     }
@@ -388,6 +415,8 @@ export class ExecutionHost implements ActivityOwner {
           mail.record,
           write,
         );
+      case 'sendFailed':
+        return recordSendFailure(this.writer, mail.failure, write);
       case 'deadline': {
         // The workflow's time is up: it closes TIMED_OUT without running its code again.
         const event = this.writer.event('WorkflowExecutionTimedOut', { timeoutType: mail.timeoutType });

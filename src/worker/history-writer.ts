@@ -5,6 +5,7 @@ import { ActivityFailure } from '../common/failures.js';
 import type { EventOf, ExecutionStatus, HistoryEvent } from '../common/history.js';
 import type { Command } from '../runtime/commands.js';
 import type { ActivityOutcome } from './activity-runner.js';
+import { eventSizeBytes } from '../runtime/continue-as-new.js';
 
 /** Commands that close an execution, and the status each leaves. */
 export type CloseKind = 'completeWorkflow' | 'failWorkflow' | 'cancelWorkflow';
@@ -25,6 +26,8 @@ export class HistoryWriter {
     private readonly identity: string,
     /** The id of the last event made (committed or about to be). */
     public lastEventId: number,
+    /** Bytes of the history through the last event made (`ctx.info.historySizeBytes`). */
+    public sizeBytes = 0,
   ) {}
 
   event<K extends HistoryEvent['eventType']>(
@@ -32,13 +35,15 @@ export class HistoryWriter {
     attrs: EventOf<K>['attrs'],
     payload?: EventOf<K>['payload'],
   ): HistoryEvent {
-    return {
+    const event = {
       eventId: ++this.lastEventId,
       eventType,
       timeMs: this.clock.nowMs(),
       attrs,
       payload,
     } as HistoryEvent;
+    this.sizeBytes += eventSizeBytes(event);
+    return event;
   }
 
   /**

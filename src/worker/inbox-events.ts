@@ -5,6 +5,7 @@ import type { HistoryEvent } from '../common/history.js';
 import type { WorkflowRun } from '../runtime/workflow-run.js';
 import type { ExecutionWrite, InboxRecord } from '../store/types.js';
 import type { HistoryWriter } from './history-writer.js';
+import { isChildInbox, recordChildInbox } from './child-inbox.js';
 
 /** What recording an inbox row needs from its execution. */
 export interface InboxContext {
@@ -24,6 +25,7 @@ export function recordInbox(
 ): HistoryEvent | undefined {
   (write.consumedInbox ??= []).push(record.id);
   if (record.kind === 'update') return recordUpdate(c, record, write);
+  if (isChildInbox(record)) return recordChildInbox(c.writer, record, write);
   if (record.kind === 'signal') {
     const signalName = typeof record.attrs.signalName === 'string' ? record.attrs.signalName : '';
     const event = c.writer.event('WorkflowExecutionSignaled', { signalName }, record.payload);

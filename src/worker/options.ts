@@ -3,6 +3,7 @@ import { ValidationError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ActivityInterface, WorkflowDefinition } from '../runtime/definitions.js';
 import type { WorkerHooks } from './services.js';
+import { resolveContinueAsNewThresholds, type ContinueAsNewThresholds } from '../runtime/continue-as-new.js';
 
 /** Options of a worker, as Temporal's `WorkerOptions` where they overlap. */
 export interface WorkerOptions {
@@ -34,6 +35,14 @@ export interface WorkerOptions {
   hooks?: WorkerHooks;
   /** Logger of the worker and of `ctx.logger`. @default the engine's */
   logger?: Logger;
+  /**
+   * When `ctx.info.continueAsNewSuggested` turns true: a history of at least `historyLength`
+   * events or `historySizeBytes` bytes. Give every worker of a task queue the same bounds (a
+   * workflow that branches on the flag replays the same way only then).
+   * @default { historyLength: 10_000, historySizeBytes: 10 MB }
+   * @throws ValidationError when a bound is not an integer ≥ 1.
+   */
+  continueAsNewSuggestedAt?: Partial<ContinueAsNewThresholds>;
 }
 
 /** {@link WorkerOptions} resolved once, validated and frozen. */
@@ -50,6 +59,7 @@ export interface ResolvedWorkerOptions {
   readonly identity: string;
   readonly hooks: WorkerHooks;
   readonly logger: Logger | undefined;
+  readonly continueAsNewThresholds: ContinueAsNewThresholds;
 }
 
 function positiveInt(value: number | undefined, fallback: number, field: string): number {
@@ -102,5 +112,6 @@ export function resolveWorkerOptions(o: WorkerOptions): ResolvedWorkerOptions {
     identity: o.identity ?? 'worker',
     hooks: o.hooks ?? {},
     logger: o.logger,
+    continueAsNewThresholds: resolveContinueAsNewThresholds(o.continueAsNewSuggestedAt),
   });
 }

@@ -63,6 +63,7 @@ async function queryByReplay(services: WorkerServices, q: QueryRecord, args: unk
     converter: services.converter,
     settle,
     logger: silentLogger,
+    continueAsNewThresholds: services.continueAsNewThresholds,
   });
   await run.replay(history);
   if (run.taskFailure !== undefined) throw run.taskFailure;

@@ -2,6 +2,7 @@ import type { Clock } from '../common/clock.js';
 import type { DataConverter } from '../common/converter.js';
 import type { Logger } from '../common/logger.js';
 import type { ActivityInterface, WorkflowDefinition } from '../runtime/definitions.js';
+import type { ContinueAsNewThresholds } from '../runtime/continue-as-new.js';
 import type { Store } from '../store/types.js';
 import type { CommitMeter } from './commit-meter.js';
 
@@ -66,7 +67,8 @@ export interface WorkflowTakenEvent extends ExecutionRef {
 }
 
 /** Close statuses, as {@link WorkflowClosedEvent} reports them. */
-export type ClosedStatus = 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT';
+export type ClosedStatus =
+  'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW';
 
 /** An execution held by this worker closed, as reported to {@link WorkerHooks.onWorkflowClosed}. */
 export interface WorkflowClosedEvent extends ExecutionRef {
@@ -160,6 +162,8 @@ export interface WorkerServices {
   readonly identity: string;
   readonly taskQueue: string;
   readonly activities: ActivityInterface;
+  /** When `ctx.info.continueAsNewSuggested` turns true (worker option `continueAsNewSuggestedAt`). */
+  readonly continueAsNewThresholds?: ContinueAsNewThresholds | undefined;
   /** True once shutdown began: no new attempt starts. */
   readonly stopping: boolean;
   workflow(type: string): WorkflowDefinition | undefined;

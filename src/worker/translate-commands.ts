@@ -8,6 +8,10 @@ import type { WorkerServices } from './services.js';
 import { checkActivityRoute, isActivityTask } from './task-policy.js';
 import type { TimerKeeper } from './timer-keeper.js';
 import { nextRunAfterFailure } from './workflow-retry.js';
+import { recordContinueAsNew } from './continue-as-new.js';
+import { translateChildCommand } from './child-commands.js';
+import type { ChildSender } from './child-sender.js';
+import { isChildCommand } from '../runtime/child-commands.js';
 
 /** What turning a turn's commands into events needs from the execution held here. */
 export interface TurnContext {
@@ -18,6 +22,8 @@ export interface TurnContext {
   readonly runner: ActivityRunner;
   readonly started: EventOf<'WorkflowExecutionStarted'>;
   readonly execution: ExecutionRecord;
+  /** Sends what child workflow commands ask for, once durable (worker/child-sender.ts). */
+  readonly children: ChildSender;
 }
 
 /**
@@ -59,7 +65,16 @@ export function translateCommands(
       write.searchAttributes = { ...write.searchAttributes, ...c.searchAttributes };
     } else if (c.kind === 'recordMarker') {
       write.events.push(
-        t.writer.event('MarkerRecorded', { seq: c.seq, markerName: c.markerName }, c.payload),
+        t.writer.event(
+          'MarkerRecorded',
+          {
+            seq: c.seq,
+            markerName: c.markerName,
+            ...(c.patchId !== undefined && { patchId: c.patchId }),
+            ...(c.deprecated === true && { deprecated: true }),
+          },
+          c.payload,
+        ),
       );
     } else if (c.kind === 'completeUpdate') {
       write.events.push(
@@ -117,6 +132,10 @@ export function translateCommands(
       t.activities.set(c.seq, state);
       scheduled.push(c.seq);
       after.push(() => t.runner.schedule(state));
+    } else if (isChildCommand(c)) {
+      translateChildCommand(t, c, write, after);
+    } else if (c.kind === 'continueAsNew') {
+      recordContinueAsNew(t, c, write);
     } else {
       const nextRun =
         c.kind === 'failWorkflow'

@@ -13,6 +13,7 @@ import { RateLimiter } from './rate-limiter.js';
 import type { WorkerServices } from './services.js';
 import { CommitMeter } from './commit-meter.js';
 import { takenEvent } from './claim-facts.js';
+import { startScheduler } from './scheduler.js';
 
 /** What a worker gets from the engine that made it. */
 export interface WorkerDeps {
@@ -96,6 +97,9 @@ export class Worker implements WorkerServices {
   get activities() {
     return this.options.activities;
   }
+  get continueAsNewThresholds() {
+    return this.options.continueAsNewThresholds;
+  }
   get stopping(): boolean {
     return this.state !== 'running';
   }
@@ -132,6 +136,13 @@ export class Worker implements WorkerServices {
     return this.hosts.size;
   }
 
+  /** Held executions running a workflow task now (see `baton/testing`, which skips time only at 0). */
+  get busyExecutions(): number {
+    let busy = 0;
+    for (const host of this.hosts.values()) if (host.busy) busy++;
+    return busy;
+  }
+
   /**
    * Polls and works until {@link shutdown}; resolves once the worker has shut down.
    *
@@ -144,13 +155,18 @@ export class Worker implements WorkerServices {
     // On the injected clock, as lease expiry is judged: a faster test clock renews faster too.
     let stopRenewing = (): void => {};
     const renewEvery = (): void => {
-      stopRenewing = this.clock.setTimer(() => {
-        void this.renew();
-        renewEvery();
-      }, this.options.leaseMs / 3);
+      stopRenewing = this.clock.setTimer(
+        () => {
+          void this.renew();
+          renewEvery();
+        },
+        this.options.leaseMs / 3,
+        'lease',
+      );
     };
     renewEvery();
     const tasks = this.taskPoller?.run();
+    const leaveScheduler = startScheduler({ ...this.deps, logger: this.logger }); // schedules (client.schedule)
     let ended!: () => void;
     this.loopEnded = new Promise((resolve) => (ended = resolve));
     try {
@@ -158,6 +174,7 @@ export class Worker implements WorkerServices {
     } finally {
       stopRenewing();
       await tasks;
+      await leaveScheduler();
       unsubscribe();
       ended();
     }
@@ -209,7 +226,7 @@ export class Worker implements WorkerServices {
         continue;
       }
       await new Promise<void>((resolve) => {
-        const cancel = this.clock.setTimer(() => wake(), this.options.pollIntervalMs);
+        const cancel = this.clock.setTimer(() => wake(), this.options.pollIntervalMs, 'poll');
         const wake = (): void => {
           cancel();
           this.poke = undefined;

@@ -99,7 +99,7 @@ describe.concurrent('usage errors (CLI, child processes)', { timeout: CLI_TIMEOU
     const cases = [
       [
         ['list', '--status', 'sleeping'],
-        "option '--status <status>' argument 'sleeping' is invalid. expected one of running, completed, failed, canceled, terminated, timed_out.",
+        "option '--status <status>' argument 'sleeping' is invalid. expected one of running, completed, failed, canceled, terminated, timed_out, continued_as_new.",
       ],
       [['list', '--limit', '0'], "option '--limit <n>' argument '0' is invalid. expected an integer ≥ 1."],
       [

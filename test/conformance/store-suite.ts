@@ -7,6 +7,9 @@ import {
 import { claim, completion, startRequest, write, type OpenStore } from './fixtures.js';
 import { listCases } from './list-cases.js';
 import { resetCases } from './reset-cases.js';
+import { scheduleCases } from './schedule-cases.js';
+import { childrenCases } from './children-cases.js';
+import { continueAsNewCases } from './continue-as-new-cases.js';
 
 export type { OpenStore } from './fixtures.js';
 
@@ -231,5 +234,8 @@ export function storeConformance(name: string, open: OpenStore): void {
 
     listCases(open);
     resetCases(open);
+    scheduleCases(open);
+    childrenCases(open);
+    continueAsNewCases(open);
   });
 }

@@ -79,6 +79,8 @@ export function eventSummary(e: HistoryEvent, converter: DataConverter): string 
     }
     case 'WorkflowExecutionCanceled':
       return '';
+    case 'WorkflowExecutionContinuedAsNew':
+      return `continued as new as run ${e.attrs.newExecutionRunId} (${e.attrs.workflowType}, task queue ${e.attrs.taskQueue}), args ${shortValue(payload())}`;
     default:
       // An event type newer than this summary: its attributes as they are.
       return shortValue((e as { attrs: unknown }).attrs);

@@ -5,8 +5,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Baton, HistoryEvent } from '../../index.js';
-import { jsonText, out, pad } from '../output.js';
+import { writeFileSync } from 'node:fs';
+import { historyToJson, type Baton, type HistoryEvent } from '../../index.js';
+import { err, ExitCode, jsonText, out, pad } from '../output.js';
 import { eventJson, eventSummary } from './event-summary.js';
 import { isoMillis, printable } from './format.js';
 import { idArgument, jsonOption, runIdOption, str, type Opts } from './options.js';
@@ -23,8 +24,12 @@ cut to a few dozen characters; --json has them whole).
 execution has closed (Ctrl-C: 130). With --json it prints one JSON object per event, one per line
 (JSON Lines), instead of one document.
 
+--save FILE writes the history as a saved history (docs/replay.md: payloads as stored), the input
+of \`baton replay FILE --workflows MODULE\` and of replayHistory().
+
 Examples:
   baton history capture-1
+  baton history capture-1 --save test/histories/capture-1.json
   baton history capture-1 --follow
   baton history capture-1 --json | jq '.events[].eventType'`;
 
@@ -37,6 +42,7 @@ export function registerHistory(program: Command, deps: CommandDeps): void {
     .addOption(runIdOption())
     .addOption(new Option('--follow', 'print new events as they are appended, until the execution closes'))
     .addOption(jsonOption())
+    .addOption(new Option('--save <file>', 'write the history to FILE as a saved history, for baton replay'))
     .addOption(deps.storeOption())
     .addHelpText('after', HELP)
     .action(
@@ -49,6 +55,8 @@ async function history(baton: Baton, workflowId: string, opts: Opts): Promise<nu
   const { runId } = await baton.client.getHandle(workflowId, str(opts, 'runId')).describe();
   if (opts.follow !== true) {
     const events = await baton.store.getHistory(runId);
+    const save = str(opts, 'save');
+    if (save !== undefined) return saveHistory(save, { workflowId, runId, events });
     if (json) out(jsonText({ workflowId, runId, events: events.map((e) => eventJson(e, baton.converter)) }));
     else for (const line of [HEADER, ...events.map((e) => eventRow(e, baton))]) out(line);
     return 0;
@@ -81,6 +89,23 @@ async function follow(
     if (record === undefined || record.status !== 'RUNNING') return;
     await sleep(FOLLOW_POLL_MS);
   }
+}
+
+/** `--save FILE`: writes the saved-history JSON (docs/replay.md). */
+function saveHistory(
+  file: string,
+  history: { workflowId: string; runId: string; events: HistoryEvent[] },
+): number {
+  try {
+    writeFileSync(file, historyToJson(history));
+  } catch (error) {
+    err(`baton: --save ${file}: cannot write (${(error as Error).message})`);
+    return ExitCode.USAGE;
+  }
+  out(
+    `saved ${history.events.length} events of workflowId ${history.workflowId} (runId ${history.runId}) to ${file}`,
+  );
+  return 0;
 }
 
 const HEADER = `${pad('ID', 6)}${pad('TIME', 26)}${pad('TYPE', 34)}DETAILS`;

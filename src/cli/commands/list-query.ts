@@ -6,7 +6,7 @@
  *     VALUE  := "text" | 'text' | number | true | false
  *
  * NAME is `WorkflowId`, `WorkflowType`, `ExecutionStatus` (one of Running, Completed, Failed,
- * Canceled, Terminated, TimedOut, any case, also as RUNNING or TIMED_OUT) or a custom search
+ * Canceled, Terminated, TimedOut, ContinuedAsNew, any case, also as RUNNING or TIMED_OUT) or a custom search
  * attribute (letters, digits, underscores). Comparisons are exact; `AND` is the only connective
  * (any case). Inside quotes, `\` escapes the next character. Anything else is refused with a
  * message naming the 0-based position.
@@ -146,11 +146,11 @@ function setClause(
 
 function statusOf(text: string, pos: number): ExecutionStatus {
   const wanted = text.toUpperCase().replace(/[\s_]/g, '');
-  const status = STATUSES.find((s) => s.replace('_', '') === wanted);
+  const status = STATUSES.find((s) => s.replace(/_/g, '') === wanted);
   if (status === undefined) {
     throw new ListQueryError(
       pos,
-      `unknown ExecutionStatus "${text}"; expected one of Running, Completed, Failed, Canceled, Terminated, TimedOut`,
+      `unknown ExecutionStatus "${text}"; expected one of Running, Completed, Failed, Canceled, Terminated, TimedOut, ContinuedAsNew`,
     );
   }
   return status;

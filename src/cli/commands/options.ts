@@ -13,6 +13,7 @@ export const STATUSES: readonly ExecutionStatus[] = [
   'CANCELED',
   'TERMINATED',
   'TIMED_OUT',
+  'CONTINUED_AS_NEW',
 ];
 
 /** `--json`: one JSON document on stdout instead of lines for people. */

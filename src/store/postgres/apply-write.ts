@@ -1,6 +1,8 @@
 import { LeaseLostError, StoreError } from '../../common/errors.js';
 import type { ExecutionWrite, StoreNotice } from '../types.js';
-import { applyStart } from './execution-ops.js';
+import { applyStart, terminateRow } from './execution-ops.js';
+import { closeWriteLinks, noticesOfLinks } from './children.js';
+import { carryInbox } from './continue-as-new.js';
 import { activityParams, columns, eventParams, ms, payloadColumns, payloadOf } from './rows.js';
 import type { Queryable } from './statements.js';
 import { batchStatement, type BatchPart } from './write-batch.js';
@@ -76,6 +78,7 @@ export async function applyWrites(
   for (const w of writes) {
     const v = passed.get(w.runId);
     if (v !== undefined && w.nextRun !== undefined) await startNextRun(tx, w, v);
+    if (v !== undefined) await closeWriteLinks(tx, w, terminateRow);
   }
   return writes.map((w) => (passed.has(w.runId) ? undefined : new LeaseLostError(w.runId)));
 }
@@ -91,7 +94,7 @@ export function refusalsFrom(
 
 /** The notices a write announces once committed. */
 export function writeNotices(w: ExecutionWrite): StoreNotice[] {
-  const out: StoreNotice[] = [];
+  const out: StoreNotice[] = [...noticesOfLinks(w)];
   for (const u of w.updates ?? []) out.push({ kind: 'update', runId: w.runId, updateId: u.updateId });
   if (w.close !== undefined) out.push({ kind: 'closed', runId: w.runId, workflowId: w.workflowId });
   if (w.nextRun !== undefined) out.push({ kind: 'task', taskQueue: w.nextRun.taskQueue });
@@ -168,9 +171,11 @@ async function startNextRun(tx: Queryable, w: ExecutionWrite, v: FencedRow): Pro
   try {
     await applyStart(tx, {
       ...w.nextRun!,
-      memo: payloadOf(v.memo_text, v.memo_bytes),
+      // A continue-as-new may give the new run another memo.
+      memo: w.nextRun!.memo ?? payloadOf(v.memo_text, v.memo_bytes),
       searchAttributes: v.search_attributes ?? {},
     });
+    await carryInbox(tx, w);
   } catch (err) {
     throw new StoreError(
       `the next run of workflow '${w.workflowId}' could not start: ${(err as Error).message}`,

@@ -49,6 +49,7 @@ export function onlyDistinctWrites(ops: readonly QueuedOp[]): boolean {
   const runs = new Set<string>();
   for (const op of ops) {
     if (!('write' in op) || op.write.nextRun !== undefined || runs.has(op.write.runId)) return false;
+    if (op.write.childLinks !== undefined && op.write.close !== undefined) return false; // closeWriteLinks
     runs.add(op.write.runId);
   }
   return true;

@@ -78,8 +78,9 @@ export function terminateOp(
   nowMs: number,
 ): Apply {
   return async (tx) => {
-    const row = await terminateRow(tx, await lockRunning(tx, workflowId, runId), reason, nowMs);
-    return [{ kind: 'closed', runId: row.run_id, workflowId: row.workflow_id }];
+    const links: StoreNotice[] = [];
+    const row = await terminateRow(tx, await lockRunning(tx, workflowId, runId), reason, nowMs, links);
+    return [{ kind: 'closed', runId: row.run_id, workflowId: row.workflow_id }, ...links];
   };
 }
 

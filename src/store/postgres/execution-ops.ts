@@ -5,7 +5,8 @@ import {
 } from '../../common/errors.js';
 import type { HistoryEvent } from '../../common/history.js';
 import { refuseStart } from '../reuse-policy.js';
-import type { CreateExecutionRequest, ExecutionRecord, SignalRequest } from '../types.js';
+import type { CreateExecutionRequest, ExecutionRecord, SignalRequest, StoreNotice } from '../types.js';
+import { closeLinks } from './children.js';
 import { columns, eventParams, ms, payloadColumns, toExecution, type ExecutionRow } from './rows.js';
 import { ST, type Queryable } from './statements.js';
 
@@ -35,7 +36,15 @@ export async function lockRunning(
     runId === undefined
       ? await tx.query<ExecutionRow>(ST.lockLatest, [workflowId])
       : await tx.query<ExecutionRow>(ST.lockRun, [workflowId, runId]);
-  const row = rows[0];
+  let row = rows[0];
+  // The newest run closed while this waited for its lock, maybe starting the next run (a
+  // continue-as-new, a retry) that this statement could not see: look again (a new statement sees
+  // it), until the newest run is running or is the closed one seen before.
+  while (runId === undefined && row !== undefined && row.status !== 'RUNNING') {
+    const again = (await tx.query<ExecutionRow>(ST.lockLatest, [workflowId])).rows[0];
+    if (again?.run_id === row.run_id) break;
+    row = again;
+  }
   if (row === undefined) throw new WorkflowNotFoundError(workflowId, runId);
   if (row.status !== 'RUNNING') {
     throw new WorkflowNotFoundError(
@@ -157,6 +166,7 @@ export async function terminateRow(
   row: ExecutionRow,
   reason: string,
   nowMs: number,
+  notices: StoreNotice[] = [],
 ): Promise<ExecutionRow> {
   const eventId = row.last_event_id + 1;
   const event: HistoryEvent = {
@@ -168,5 +178,7 @@ export async function terminateRow(
   await tx.query(ST.insertEvent, eventParams(row.run_id, event));
   await tx.query(ST.terminate, [ms(nowMs), eventId, row.run_id]);
   await tx.query(ST.closeLeftovers, [[row.run_id]]);
+  const closed = { runId: row.run_id, workflowId: row.workflow_id, status: 'TERMINATED' as const };
+  await closeLinks(tx, { ...closed, closeEvent: event }, undefined, nowMs, notices, terminateRow);
   return row;
 }

@@ -2,11 +2,15 @@ import type { PoolClient } from 'pg';
 import { StoreError } from '../../common/errors.js';
 import { migration001 } from './migrations/001-initial.js';
 import { migration002 } from './migrations/002-topics.js';
+import { migration003 } from './migrations/003-child-workflows.js';
+import { migration004 } from './migrations/004-schedules.js';
 
 /** Numbered, append-only migrations of the PostgreSQL schema. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 1, sql: migration001 },
   { version: 2, sql: migration002 },
+  { version: 3, sql: migration003 },
+  { version: 4, sql: migration004 },
 ];
 
 /** The table that records the migrations applied to a schema. */

@@ -9,6 +9,7 @@ import type {
   ExecutionWrite,
   InboxRecord,
   ListFilter,
+  OutgoingRequest,
   PendingActivityRecord,
   QueryAnswer,
   QueryRecord,
@@ -34,6 +35,7 @@ import {
   terminateOp,
 } from './client-ops.js';
 import { GroupCommitter } from './group-commit.js';
+import { outgoingOp } from './children.js';
 import { NoticeListener, NoticePoster } from './notify.js';
 import {
   openDatabase,
@@ -49,6 +51,7 @@ import { resetOp } from './reset.js';
 import { ms, toInbox, type InboxRow } from './rows.js';
 import { ST } from './statements.js';
 import { PostgresTopicStore } from './topic-store.js';
+import { PostgresSchedules } from './schedules.js';
 
 export type { PostgresStoreOptions } from './open-database.js';
 
@@ -65,6 +68,7 @@ export type { PostgresStoreOptions } from './open-database.js';
 export class PostgresStore implements Store {
   readonly topics: PostgresTopicStore;
   readonly activityTasks: PostgresActivityTasks;
+  readonly schedules: PostgresSchedules;
   /** Reads and client statements. */
   private readonly db: PoolDb;
   /** The workers' path: claims, renewals, inbox reads (group commits have their own connection too). */
@@ -110,6 +114,9 @@ export class PostgresStore implements Store {
       ]),
     );
     this.topics = new PostgresTopicStore(pools.main, (topic) => this.post([{ kind: 'topic', topic }]));
+    this.schedules = new PostgresSchedules(pools.main, (taskQueue) =>
+      this.post([{ kind: 'task', taskQueue }]),
+    );
   }
 
   /**
@@ -203,6 +210,10 @@ export class PostgresStore implements Store {
     let terminatedRunId: string | undefined;
     await this.committer.enqueue({ apply: resetOp(req, (id) => (terminatedRunId = id)) });
     return { terminatedRunId };
+  }
+
+  sendFromWorkflow(req: OutgoingRequest): Promise<void> {
+    return this.committer.enqueue({ apply: outgoingOp(req) });
   }
 
   requestCancel(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void> {

@@ -113,7 +113,8 @@ function part(name: BatchPart, next: () => number, updates: { run: number; id: n
           : `AND NOT EXISTS (SELECT 1 FROM unnest($${updates.run}::text[], $${updates.id}::text[]) AS y(run_id, update_id)
                          WHERE y.run_id = u.run_id AND y.update_id = u.update_id)`;
       return `ca AS (DELETE FROM pending_activities WHERE run_id IN (SELECT run_id FROM f WHERE closing)),
-    ci AS (DELETE FROM inbox WHERE run_id IN (SELECT run_id FROM f WHERE closing)),
+    ci AS (DELETE FROM inbox WHERE run_id IN (SELECT run_id FROM f WHERE closing)
+      AND run_id NOT IN (SELECT run_id FROM v WHERE close = 'CONTINUED_AS_NEW')),
     cu AS (
       UPDATE updates u SET stage = 'COMPLETED', failed = true
       WHERE u.run_id IN (SELECT run_id FROM f WHERE closing) AND u.stage IN ('ADMITTED', 'ACCEPTED') ${listed})`;

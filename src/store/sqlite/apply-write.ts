@@ -1,10 +1,12 @@
 import { LeaseLostError } from '../../common/errors.js';
 import type { Payload } from '../../common/converter.js';
 import type { HistoryEvent } from '../../common/history.js';
-import type { ExecutionWrite } from '../types.js';
+import type { ExecutionWrite, StoreNotice } from '../types.js';
 import { activityParams, eventParams } from './rows.js';
 import type { Statements } from './statements.js';
-import { applyStart } from './execution-ops.js';
+import { applyStart, terminateRow } from './execution-ops.js';
+import { closeLinks } from './children.js';
+import { carryInbox } from './continue-as-new.js';
 
 /**
  * Applies an owner's fenced write. The fence is checked by the first statement (no change is made
@@ -13,7 +15,7 @@ import { applyStart } from './execution-ops.js';
  * @throws LeaseLostError when the owner or epoch no longer holds the lease, or the history does
  *   not end at `expectedLastEventId`.
  */
-export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
+export function applyExecutionWrite(st: Statements, w: ExecutionWrite, notices: StoreNotice[] = []): void {
   if (w.events.length > 0) {
     const r = st.advanceHead.run({
       runId: w.runId,
@@ -39,14 +41,24 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite): void {
     const closeTimeMs = w.events[w.events.length - 1]?.timeMs ?? Date.now();
     st.closeExecution.run(w.close, closeTimeMs, w.runId);
     st.deleteActivitiesOfRun.run(w.runId);
-    st.deleteInboxOfRun.run(w.runId);
+    // A run continuing as new keeps its inbox until the new run is written (carryInbox).
+    if (w.close !== 'CONTINUED_AS_NEW') st.deleteInboxOfRun.run(w.runId);
     st.closeUpdatesOfRun.run(w.runId);
     if (w.nextRun !== undefined) {
       // The next run carries the memo and search attributes as they are now (upserts included).
       const v = st.visibilityOf.get(w.runId) as { memo: Payload | null; search_attributes: string };
       const searchAttributes = JSON.parse(v.search_attributes) as Record<string, string | number | boolean>;
-      applyStart(st, { ...w.nextRun, memo: v.memo ?? undefined, searchAttributes });
+      // A continue-as-new may give the new run another memo.
+      applyStart(st, { ...w.nextRun, memo: w.nextRun.memo ?? v.memo ?? undefined, searchAttributes });
+      carryInbox(st, w);
     }
+    const closing = {
+      runId: w.runId,
+      workflowId: w.workflowId,
+      status: w.close,
+      closeEvent: w.events.at(-1),
+    };
+    closeLinks(st, closing, w.nextRun?.runId, closeTimeMs, notices, terminateRow);
   }
 }
 

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '../../common/errors.js';
 import type { HistoryEvent } from '../../common/history.js';
 import { refuseStart } from '../reuse-policy.js';
-import type { CreateExecutionRequest, ExecutionRecord, SignalRequest } from '../types.js';
+import type { CreateExecutionRequest, ExecutionRecord, SignalRequest, StoreNotice } from '../types.js';
+import { closeLinks } from './children.js';
 import { eventParams, toExecution, type ExecutionRow } from './rows.js';
 import type { Statements } from './statements.js';
 
@@ -79,7 +80,13 @@ export function applySignal(st: Statements, row: ExecutionRow, req: SignalReques
 }
 
 /** Closes a running execution with `WorkflowExecutionTerminated`, fencing out its owner. */
-export function terminateRow(st: Statements, row: ExecutionRow, reason: string, nowMs: number): ExecutionRow {
+export function terminateRow(
+  st: Statements,
+  row: ExecutionRow,
+  reason: string,
+  nowMs: number,
+  notices: StoreNotice[] = [],
+): ExecutionRow {
   const eventId = row.last_event_id + 1;
   const event: HistoryEvent = {
     eventId,
@@ -92,5 +99,7 @@ export function terminateRow(st: Statements, row: ExecutionRow, reason: string, 
   st.deleteActivitiesOfRun.run(row.run_id);
   st.deleteInboxOfRun.run(row.run_id);
   st.closeUpdatesOfRun.run(row.run_id);
+  const closed = { runId: row.run_id, workflowId: row.workflow_id, status: 'TERMINATED' as const };
+  closeLinks(st, { ...closed, closeEvent: event }, undefined, nowMs, notices, terminateRow);
   return row;
 }

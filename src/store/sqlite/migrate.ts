@@ -7,6 +7,8 @@ import { migration004 } from './migrations/004-updates.js';
 import { migration005 } from './migrations/005-visibility.js';
 import { migration006 } from './migrations/006-topics.js';
 import { migration007 } from './migrations/007-activity-tasks.js';
+import { migration008 } from './migrations/008-child-workflows.js';
+import { migration009 } from './migrations/009-schedules.js';
 
 /** Numbered, append-only migrations of the SQLite schema. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -17,6 +19,8 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 5, sql: migration005 },
   { version: 6, sql: migration006 },
   { version: 7, sql: migration007 },
+  { version: 8, sql: migration008 },
+  { version: 9, sql: migration009 },
 ];
 
 /** `PRAGMA application_id` of a Baton database: the bytes 'Batn'. */

@@ -10,6 +10,7 @@ import type {
   ExecutionWrite,
   InboxRecord,
   ListFilter,
+  OutgoingRequest,
   PendingActivityRecord,
   QueryAnswer,
   QueryRecord,
@@ -25,6 +26,7 @@ import type {
   TaskQueueBacklog,
 } from '../types.js';
 import { applyExecutionWrite } from './apply-write.js';
+import { applyOutgoing } from './children.js';
 import { claimBatch } from './claim.js';
 import { GroupCommitter } from './group-commit.js';
 import { applySignal, applyStart, latestRun, runningRow, terminateRow } from './execution-ops.js';
@@ -43,6 +45,7 @@ import {
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTopicStore } from './topic-store.js';
 import { SqliteActivityTasks } from './activity-tasks.js';
+import { SqliteSchedules } from './schedules.js';
 import { listExecutions, prepareBacklog } from './reads.js';
 import { applyReset, prepareReset, type ResetStatements } from './reset.js';
 
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
   readonly url: string;
   readonly topics: SqliteTopicStore;
   readonly activityTasks: SqliteActivityTasks;
+  readonly schedules: SqliteSchedules;
   private readonly db: Database.Database;
   private readonly st: Statements;
   private readonly committer: GroupCommitter;
@@ -82,6 +86,9 @@ export class SqliteStore implements Store {
       this.emit({ kind: 'inbox', runId });
       this.emit({ kind: 'task', taskQueue });
     });
+    this.schedules = new SqliteSchedules(this.db, this.st, (taskQueue) =>
+      this.emit({ kind: 'task', taskQueue }),
+    );
   }
 
   createExecution(req: CreateExecutionRequest): Promise<void> {
@@ -127,9 +134,11 @@ export class SqliteStore implements Store {
   }
 
   commit(write: ExecutionWrite): Promise<void> {
+    const links: StoreNotice[] = [];
     return this.committer.enqueue({
-      apply: () => applyExecutionWrite(this.st, write),
+      apply: () => applyExecutionWrite(this.st, write, links),
       after: () => {
+        for (const n of links) this.emit(n);
         for (const u of write.updates ?? [])
           this.emit({ kind: 'update', runId: write.runId, updateId: u.updateId });
         if (write.close !== undefined)
@@ -240,11 +249,23 @@ export class SqliteStore implements Store {
 
   terminate(workflowId: string, runId: string | undefined, reason: string, nowMs: number): Promise<void> {
     let row: ExecutionRow | undefined;
+    const links: StoreNotice[] = [];
     return this.committer.enqueue({
       apply: () => {
-        row = terminateRow(this.st, runningRow(this.st, workflowId, runId), reason, nowMs);
+        row = terminateRow(this.st, runningRow(this.st, workflowId, runId), reason, nowMs, links);
       },
-      after: () => this.emit({ kind: 'closed', runId: row!.run_id, workflowId: row!.workflow_id }),
+      after: () => {
+        this.emit({ kind: 'closed', runId: row!.run_id, workflowId: row!.workflow_id });
+        for (const n of links) this.emit(n);
+      },
+    });
+  }
+
+  sendFromWorkflow(req: OutgoingRequest): Promise<void> {
+    const notices: StoreNotice[] = [];
+    return this.committer.enqueue({
+      apply: () => applyOutgoing(this.st, req, notices),
+      after: () => notices.forEach((n) => this.emit(n)),
     });
   }
 

@@ -86,6 +86,8 @@ const SQL = {
   deleteActivitiesOfRun: `DELETE FROM pending_activities WHERE run_id = ?`,
   deleteInbox: `DELETE FROM inbox WHERE id = ?`,
   deleteInboxOfRun: `DELETE FROM inbox WHERE run_id = ?`,
+  /** Continue-as-new: $1 the new run, $2 the closing run (see continue-as-new.ts). */
+  carryInbox: `UPDATE inbox SET run_id = ? WHERE run_id = ? AND kind IN ('signal', 'cancel')`,
   insertInbox: `INSERT INTO inbox (run_id, kind, attrs, payload, accepted_at_ms) VALUES (?, ?, ?, ?, ?)`,
   wakeUnowned: `UPDATE executions SET ready_at_ms = ? WHERE run_id = ? AND lease_owner IS NULL`,
   renew: `UPDATE executions SET lease_expires_at_ms = @expiresAtMs, ready_at_ms = @expiresAtMs

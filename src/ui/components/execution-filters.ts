@@ -16,6 +16,7 @@ const STATUSES: ApiExecutionStatus[] = [
   'CANCELED',
   'TERMINATED',
   'TIMED_OUT',
+  'CONTINUED_AS_NEW',
 ];
 
 interface FiltersProps {

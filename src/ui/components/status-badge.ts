@@ -10,6 +10,7 @@ const LABEL: Record<ApiExecutionStatus, string> = {
   CANCELED: 'Canceled',
   TERMINATED: 'Terminated',
   TIMED_OUT: 'Timed out',
+  CONTINUED_AS_NEW: 'Continued as new',
 };
 
 export function StatusBadge({ status }: { status: ApiExecutionStatus }): VNode {

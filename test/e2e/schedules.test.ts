@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Baton,
+  ScheduleAlreadyRunningError,
+  ScheduleNotFoundError,
+  defineWorkflow,
+  scheduledWorkflowId,
+  silentLogger,
+  type Client,
+} from '../../src/index.js';
+import { eventually, openTestEnv } from '../support/harness.js';
+
+const echo = defineWorkflow('ScheduledEcho', async (_ctx, value: string) => value);
+
+/** Completed runs whose workflowId starts with `prefix-`, oldest first. */
+async function completed(client: Client, prefix: string) {
+  const runs = await client.list({ workflowIdContains: `${prefix}-`, status: 'COMPLETED', limit: 1000 });
+  return runs.filter((r) => r.workflowId.startsWith(`${prefix}-`)).reverse();
+}
+
+/** Runs (any status) whose workflowId starts with `prefix-`. */
+async function allRuns(client: Client, prefix: string) {
+  const runs = await client.list({ workflowIdContains: `${prefix}-`, limit: 1000 });
+  return runs.filter((r) => r.workflowId.startsWith(`${prefix}-`));
+}
+
+const ID_TIME = /-(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/;
+
+describe('schedules (client.schedule)', () => {
+  it('every 2 s: completed runs appear, ids prefixed by the schedule id and their nominal time', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'sched', workflows: [echo] });
+    const handle = await env.baton.client.schedule.create({
+      scheduleId: 'every-2s',
+      spec: { intervals: [{ every: '2s' }] },
+      action: { workflow: echo, args: ['tick'], taskQueue: 'sched' },
+    });
+    const runs = await eventually(async () => {
+      const r = await completed(env.baton.client, 'every-2s');
+      return r.length >= 2 ? r : undefined;
+    }, 10_000);
+    for (const run of runs) {
+      const nominal = Date.parse(ID_TIME.exec(run.workflowId)![1]!);
+      expect(run.workflowId).toBe(scheduledWorkflowId('every-2s', nominal));
+      expect(nominal % 2000).toBe(0);
+      expect(run.startTimeMs).toBeGreaterThanOrEqual(nominal - 5);
+      expect(await env.baton.client.getHandle(run.workflowId).result()).toBe('tick');
+    }
+    const d = await handle.describe();
+    expect(d.info.numActionsTaken).toBeGreaterThanOrEqual(2);
+    expect(d.info.recentActions.map((a) => a.workflowId)).toEqual(
+      expect.arrayContaining(runs.map((r) => r.workflowId)),
+    );
+    expect(d.info.nextActionTimes[0]!.getTime() % 2000).toBe(0);
+    expect(d.action).toMatchObject({ workflowType: 'ScheduledEcho', args: ['tick'], workflowId: 'every-2s' });
+    expect((await env.baton.client.schedule.list()).map((s) => s.scheduleId)).toEqual(['every-2s']);
+    await expect(
+      env.baton.client.schedule.create({
+        scheduleId: 'every-2s',
+        spec: { cron: '* * * * *' },
+        action: { workflow: echo, taskQueue: 'sched' },
+      }),
+    ).rejects.toThrow(ScheduleAlreadyRunningError);
+    await handle.delete();
+    await expect(handle.describe()).rejects.toThrow(ScheduleNotFoundError);
+  });
+
+  it('after the action’s argument is updated, runs return the new one', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'sched', workflows: [echo] });
+    const handle = await env.baton.client.schedule.create({
+      scheduleId: 'upd',
+      spec: { intervals: [{ every: '1s' }] },
+      action: { workflow: echo, args: ['old'], taskQueue: 'sched' },
+    });
+    await eventually(async () => ((await completed(env.baton.client, 'upd')).length > 0 ? true : undefined));
+    await handle.update({ action: { args: ['new'] } });
+    const updatedAt = Date.now();
+    const later = await eventually(async () => {
+      const runs = (await completed(env.baton.client, 'upd')).filter((r) => r.startTimeMs > updatedAt);
+      return runs.length > 0 ? runs : undefined;
+    });
+    expect(await env.baton.client.getHandle(later[0]!.workflowId).result()).toBe('new');
+    expect((await handle.describe()).action.args).toEqual(['new']);
+    await handle.pause('done');
+  });
+
+  it('trigger on a paused schedule runs once per trigger', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'sched', workflows: [echo] });
+    const handle = await env.baton.client.schedule.create({
+      scheduleId: 'trig',
+      spec: { intervals: [{ every: '1m' }] },
+      action: { workflow: echo, args: ['manual'], taskQueue: 'sched' },
+      state: { paused: true, note: 'manual only' },
+    });
+    await handle.trigger();
+    await eventually(async () =>
+      (await completed(env.baton.client, 'trig')).length === 1 ? true : undefined,
+    );
+    // A trigger's nominal time is its second: the next one comes in a later second.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    await handle.trigger();
+    await eventually(async () =>
+      (await completed(env.baton.client, 'trig')).length === 2 ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await allRuns(env.baton.client, 'trig')).toHaveLength(2);
+    const d = await handle.describe();
+    expect(d.state).toEqual({ paused: true, note: 'manual only' });
+    expect(d.info.nextActionTimes).toEqual([]);
+    expect(d.info.numActionsTaken).toBe(2);
+  });
+
+  it('two backfills of minute-aligned 2-minute ranges (ALLOW_ALL) run 3 times each, both ends included', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'sched', workflows: [echo] });
+    const handle = await env.baton.client.schedule.create({
+      scheduleId: 'bf',
+      spec: { intervals: [{ every: '1m' }] },
+      action: { workflow: echo, args: ['back'], taskQueue: 'sched' },
+      state: { paused: true },
+    });
+    const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+    const min = 60_000;
+    await handle.backfill([{ start: new Date(t0), end: new Date(t0 + 2 * min), overlap: 'ALLOW_ALL' }]);
+    await handle.backfill([{ start: t0 + 10 * min, end: t0 + 12 * min, overlap: 'ALLOW_ALL' }]);
+    const expected = [0, 1, 2, 10, 11, 12].map((m) => scheduledWorkflowId('bf', t0 + m * min));
+    await eventually(async () => ((await completed(env.baton.client, 'bf')).length >= 6 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1200));
+    const ids = (await allRuns(env.baton.client, 'bf')).map((r) => r.workflowId).sort();
+    expect(ids).toEqual(expected.sort());
+    expect((await handle.describe()).info.numBufferedActions).toBe(0);
+  });
+
+  it('two workers (two stores on one database) start each nominal run once', async () => {
+    const env = await openTestEnv();
+    const other = await Baton.open(env.url, { logger: silentLogger });
+    try {
+      env.worker({ taskQueue: 'sched', workflows: [echo] });
+      const w2 = other.worker({ taskQueue: 'sched', workflows: [echo], pollInterval: 20 });
+      const running = w2.run();
+      const handle = await env.baton.client.schedule.create({
+        scheduleId: 'pair',
+        spec: { intervals: [{ every: '1s' }] },
+        action: { workflow: echo, args: ['x'], taskQueue: 'sched' },
+        policies: { overlap: 'ALLOW_ALL' },
+      });
+      await eventually(async () =>
+        (await completed(env.baton.client, 'pair')).length >= 4 ? true : undefined,
+      );
+      await handle.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      const runs = await allRuns(env.baton.client, 'pair');
+      const times = runs.map((r) => Date.parse(ID_TIME.exec(r.workflowId)![1]!)).sort((a, b) => a - b);
+      expect(new Set(runs.map((r) => r.workflowId)).size).toBe(runs.length);
+      // One run per second, none missing between the first and the last.
+      expect(times.length).toBe((times.at(-1)! - times[0]!) / 1000 + 1);
+      expect((await handle.describe()).info.numActionsTaken).toBe(runs.length);
+      await w2.shutdown();
+      await running;
+    } finally {
+      await other.close();
+    }
+  });
+});
