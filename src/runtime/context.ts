@@ -1,13 +1,14 @@
+export type { ContextHost, WorkflowInfo } from './context-host.js';
 import {
   mergeActivityOptions,
   resolveActivityOptions,
   type ActivityOptions,
 } from '../common/activity-options.js';
-import type { Logger } from '../common/logger.js';
 import { durationMs, type Duration } from '../common/duration.js';
 import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
 import type { ActivityProxy } from './definitions.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
+import type { ContextHost, WorkflowInfo } from './context-host.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
 import { runSaga, type Saga, type SagaOptions } from './saga.js';
 import type { ScopeHandle } from './scopes.js';
@@ -15,11 +16,11 @@ import {
   externalHandle,
   type ChildWorkflowHandle,
   type ChildWorkflowOptions,
-  type ChildWorkflows,
   type ExternalWorkflowHandle,
 } from './children.js';
 import type { WorkflowDefinition } from './definitions.js';
-import type { RegisteredUpdate, UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
+import type { UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
+import type { Logger } from '../common/logger.js';
 import type { TopicEvent } from '../common/topic-messages.js';
 import { checkPatchId } from './patches.js';
 import { checkContinueAsNewOptions, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
@@ -31,52 +32,6 @@ import {
   type WorkflowPublishOptions,
   type WorkflowPublishReceipt,
 } from './topic-steps.js';
-
-/** What a workflow knows about its own execution, as Temporal's `WorkflowInfo`. */
-export interface WorkflowInfo {
-  readonly workflowId: string;
-  readonly runId: string;
-  readonly workflowType: string;
-  readonly taskQueue: string;
-  /** Attempt of this run, starting at 1. */
-  readonly attempt: number;
-  /** When the execution started (its `WorkflowExecutionStarted` event). */
-  readonly startTime: Date;
-  /** On a run started by continue-as-new: the run it continued from. */
-  readonly continuedFromRunId: string | undefined;
-  /** Events in this run's history through the event being processed (deterministic). */
-  readonly historyLength: number;
-  /** Bytes of this run's history through the event being processed (attributes as JSON text plus payloads). */
-  readonly historySizeBytes: number;
-  /**
-   * True once the history is past the worker's `continueAsNewSuggestedAt` (default 10,000 events
-   * or 10 MB): time to call `ctx.continueAsNew()`, as Temporal's.
-   */
-  readonly continueAsNewSuggested: boolean;
-}
-
-/** The engine side of the context: implemented by the replay state machine. */
-export interface ContextHost {
-  readonly info: WorkflowInfo;
-  readonly logger: Logger;
-  nowMs(): number;
-  random(): number;
-  uuid(): string;
-  scheduleActivity(activityType: string, args: unknown[], options: ActivityOptions): Promise<unknown>;
-  sleep(durationMs: number): Promise<void>;
-  condition(fn: () => boolean, timeoutMs: number | undefined): Promise<boolean>;
-  setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void;
-  setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void;
-  setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void;
-  upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void;
-  recordMarker(markerName: string, details: unknown): void;
-  /** `ctx.patched(id)` (deprecated: false) and `ctx.deprecatePatch(id)` (true); see runtime/patches.ts. */
-  patched(patchId: string, deprecated: boolean): boolean;
-  inScope<T>(cancellable: boolean, fn: (scope: ScopeHandle) => Promise<T>): Promise<T>;
-  withTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T>;
-  /** Child workflows and messages to other executions (runtime/children.ts). */
-  readonly children: ChildWorkflows;
-}
 
 /**
  * The workflow context: the only door from workflow code to the world. Every method is

@@ -4,7 +4,6 @@ import {
   type ResolvedActivityOptions,
 } from '../common/activity-options.js';
 import type { DataConverter, Payload } from '../common/converter.js';
-import { failurePayload } from '../common/failure-payload.js';
 import { ApplicationFailure, BatonFailure, CancelledFailure } from '../common/failures.js';
 import type { EventOf, HistoryEvent } from '../common/history.js';
 import { seededRandom, uuidFrom } from '../common/ids.js';
@@ -13,16 +12,10 @@ import type { SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
 import { ChildWorkflows, isChildResolution } from './children.js';
 import { PatchLog, patchMarkerCommand } from './patches.js';
-import { RunCore } from './run-core.js';
-import {
-  ContinueAsNew,
-  continueAsNewCommand,
-  HistoryStats,
-  type ContinueAsNewThresholds,
-} from './continue-as-new.js';
+import { RunOutcome } from './run-outcome.js';
+import { HistoryStats, type ContinueAsNewThresholds } from './continue-as-new.js';
 import { ConditionSet, type Condition } from './conditions.js';
 import { CancellationScope, currentScope, runIn, runInScope, type ScopeHandle } from './scopes.js';
-import { isCancellation } from './cancellation.js';
 import type { QueryHandler } from './queries.js';
 import { MessageHandlers } from './message-handlers.js';
 import type { RegisteredUpdate } from './updates.js';
@@ -63,7 +56,7 @@ function isResolution(event: HistoryEvent): boolean {
  * between two events. The first run and a replay take exactly this path. On replay every command
  * is checked against the history (kind and activity type at its sequence number).
  */
-export class WorkflowRun extends RunCore implements ContextHost {
+export class WorkflowRun extends RunOutcome implements ContextHost {
   private readonly baseInfo: Omit<
     WorkflowInfo,
     'historyLength' | 'historySizeBytes' | 'continueAsNewSuggested'
@@ -436,49 +429,7 @@ export class WorkflowRun extends RunCore implements ContextHost {
     );
   }
 
-  /** Runs a close step; anything it throws fails the workflow task instead of escaping. */
-  private guard(step: () => void): void {
-    try {
-      step();
-    } catch (err) {
-      this.closed = false;
-      this.fail(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  private onReturn(result: unknown): void {
-    if (this.closed || this.taskFailure !== undefined) return;
-    this.closed = true;
-    try {
-      const payload = this.deps.converter.toPayload(result, `result of workflow '${this.info.workflowType}'`);
-      this.commands.push({ kind: 'completeWorkflow', payload });
-    } catch (err) {
-      const failure = ApplicationFailure.create({
-        message: (err as Error).message,
-        type: (err as Error).name,
-        nonRetryable: true,
-      });
-      this.commands.push({ kind: 'failWorkflow', payload: this.encodeFailure(failure) });
-    }
-  }
-
-  private onThrow(err: unknown): void {
-    if (this.closed || this.taskFailure !== undefined) return;
-    if (this.root.cancelRequested && isCancellation(err)) {
-      this.closed = true;
-      this.commands.push({ kind: 'cancelWorkflow' });
-    } else if (err instanceof ContinueAsNew) {
-      this.closed = true;
-      this.commands.push(continueAsNewCommand(err, this.deps.converter, this.info));
-    } else if (err instanceof BatonFailure) {
-      this.closed = true;
-      this.commands.push({ kind: 'failWorkflow', payload: this.encodeFailure(err) });
-    } else {
-      this.fail(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  private encodeFailure(failure: BatonFailure): Payload {
-    return failurePayload(this.deps.converter, failure, `failure of workflow '${this.info.workflowType}'`);
+  protected get converter(): DataConverter {
+    return this.deps.converter;
   }
 }
