@@ -102,7 +102,11 @@ export class TimeSkippingClock implements Clock {
    * @param targetMs - epoch ms of this clock.
    */
   skipTo(targetMs: number): void {
-    const now = this.peekMs();
+    this.jump(this.peekMs(), targetMs);
+  }
+
+  /** Moves the clock from `now` to `targetMs` and fires every timer due by then. */
+  private jump(now: number, targetMs: number): void {
     if (!(targetMs > now)) return;
     this.offsetMs += targetMs - now;
     this.skippedTotalMs += targetMs - now;
@@ -122,7 +126,9 @@ export class TimeSkippingClock implements Clock {
    */
   skip(ms: number): void {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`skip: expected ms ≥ 0, got ${ms}`);
-    this.skipTo(this.peekMs() + ms);
+    // From one reading of the time, so that the clock moves by exactly `ms`.
+    const now = this.peekMs();
+    this.jump(now, now + ms);
   }
 
   /** Cancels every pending timer (the clock's machine timers no longer keep the process alive). */

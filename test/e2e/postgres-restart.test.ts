@@ -160,7 +160,7 @@ describe.skipIf(!enabled)('PostgreSQL restart mid-run', () => {
       expect(results).toEqual(handles.map(() => 8));
       await expectEachOnce(handles);
       // The store logged the outage once and retried: no worker saw a failed poll or write.
-      expect(warnings).toHaveLength(1);
+      expect(warnings, warnings.join('\n')).toHaveLength(1);
       expect(warnings[0]).toMatch(
         /^lost the connection to PostgreSQL at 127\.0\.0\.1:5432\/.*; retrying with back-off$/,
       );

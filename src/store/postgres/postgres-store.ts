@@ -114,8 +114,10 @@ export class PostgresStore implements Store {
       ]),
     );
     this.topics = new PostgresTopicStore(pools.main, (topic) => this.post([{ kind: 'topic', topic }]));
-    this.schedules = new PostgresSchedules(pools.main, (taskQueue) =>
-      this.post([{ kind: 'task', taskQueue }]),
+    this.schedules = new PostgresSchedules(
+      pools.main,
+      (taskQueue) => this.post([{ kind: 'task', taskQueue }]),
+      this.reconnector,
     );
   }
 

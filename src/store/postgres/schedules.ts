@@ -9,6 +9,7 @@ import type {
 import { ClientTx } from './batch-apply.js';
 import { applyStart } from './execution-ops.js';
 import { ms, payloadColumns, payloadOf } from './rows.js';
+import type { Reconnector } from './reconnect.js';
 
 interface ScheduleRow {
   schedule_id: string;
@@ -66,10 +67,12 @@ export class PostgresSchedules implements ScheduleStore {
     private readonly pool: pg.Pool,
     /** Tells the workers of a task queue (in every process) that a workflow task is due. */
     private readonly announceTask: (taskQueue: string) => void,
+    /** Runs each statement (and each transaction) again after a connection loss, as the store's other reads and writes. */
+    private readonly reconnector: Reconnector,
   ) {}
 
   async create(req: CreateScheduleRequest): Promise<boolean> {
-    const r = await guarded(`creating schedule '${req.scheduleId}'`, () =>
+    const r = await this.guarded(`creating schedule '${req.scheduleId}'`, () =>
       this.pool.query(SQL.insert, [
         req.scheduleId,
         req.body,
@@ -83,12 +86,14 @@ export class PostgresSchedules implements ScheduleStore {
   }
 
   async get(scheduleId: string): Promise<ScheduleRecord | undefined> {
-    const r = await guarded('reading a schedule', () => this.pool.query<ScheduleRow>(SQL.get, [scheduleId]));
+    const r = await this.guarded('reading a schedule', () =>
+      this.pool.query<ScheduleRow>(SQL.get, [scheduleId]),
+    );
     return r.rows[0] === undefined ? undefined : toRecord(r.rows[0]);
   }
 
   async list(options: { afterId?: string; limit?: number } = {}): Promise<ScheduleRecord[]> {
-    const r = await guarded('listing schedules', () =>
+    const r = await this.guarded('listing schedules', () =>
       this.pool.query<ScheduleRow>(SQL.list, [options.afterId ?? '', options.limit ?? 1000]),
     );
     return r.rows.map(toRecord);
@@ -96,7 +101,7 @@ export class PostgresSchedules implements ScheduleStore {
 
   async write(req: ScheduleWrite): Promise<boolean[] | undefined> {
     const starts = req.starts ?? [];
-    const started = await guarded(`writing schedule '${req.scheduleId}'`, () =>
+    const started = await this.guarded(`writing schedule '${req.scheduleId}'`, () =>
       this.transaction(async (client) => {
         const claimed = await client.query(SQL.claim, [req.scheduleId, req.expectedToken, ms(req.nowMs)]);
         if (claimed.rowCount !== 1) return undefined;
@@ -121,24 +126,34 @@ export class PostgresSchedules implements ScheduleStore {
   }
 
   async delete(scheduleId: string): Promise<boolean> {
-    const r = await guarded('deleting a schedule', () => this.pool.query(SQL.delete, [scheduleId]));
+    const r = await this.guarded('deleting a schedule', () => this.pool.query(SQL.delete, [scheduleId]));
     if (r.rowCount === 1) this.changed();
     return r.rowCount === 1;
   }
 
   async due(nowMs: number, limit: number): Promise<ScheduleRecord[]> {
-    const r = await guarded('reading due schedules', () =>
+    const r = await this.guarded('reading due schedules', () =>
       this.pool.query<ScheduleRow>(SQL.due, [ms(nowMs), limit]),
     );
     return r.rows.map(toRecord);
   }
 
   async nextWakeMs(): Promise<number | undefined> {
-    const r = await guarded('reading schedules', () =>
+    const r = await this.guarded('reading schedules', () =>
       this.pool.query<{ t: number | null }>(SQL.nextWake, []),
     );
     const t = r.rows[0]?.t;
     return t === null || t === undefined ? undefined : Number(t);
+  }
+
+  /** Runs `fn` through connection losses (retried with back-off); other errors become StoreErrors naming `what`. */
+  private async guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.reconnector.run(fn);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`PostgreSQL schedule store: ${what} failed: ${(err as Error).message}`, err);
+    }
   }
 
   onChange(listener: () => void): () => void {
@@ -178,15 +193,5 @@ async function startRefusable(tx: ClientTx, req: Parameters<typeof applyStart>[1
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw err;
-  }
-}
-
-/** Runs `fn`, wrapping a foreign error in a `StoreError` that names the operation. */
-async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError(`PostgreSQL schedule store: ${what} failed: ${(err as Error).message}`, err);
   }
 }
