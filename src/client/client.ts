@@ -72,7 +72,8 @@ export class Client {
     const req = buildStartRequest(this.deps.converter, this.deps.clock.nowMs(), workflow, options);
     this.rememberSteps(workflow);
     await this.deps.store.createExecution(req);
-    return new WorkflowHandle(this.handleDeps(), req.workflowId, req.runId);
+    // Not pinned: its messages reach the chain's newest run (after a continue-as-new, say).
+    return new WorkflowHandle(this.handleDeps(), req.workflowId, req.runId, true, false);
   }
 
   /**
@@ -105,7 +106,7 @@ export class Client {
       payload,
       nowMs: req.nowMs,
     });
-    return new WorkflowHandle(this.handleDeps(), req.workflowId, runId);
+    return new WorkflowHandle(this.handleDeps(), req.workflowId, runId, true, false);
   }
 
   /** Starts an execution and waits for its result. @throws as {@link start} and `result()`. */

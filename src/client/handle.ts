@@ -95,17 +95,31 @@ export interface HandleDeps {
 
 /**
  * A handle on a workflow execution, as Temporal's `WorkflowHandle`. Made by `client.start()` (its
- * run pinned) or `client.getHandle()` (the newest run of the workflowId unless a runId is given).
+ * `runId` is the first run of the chain) or `client.getHandle()` (the newest run of the
+ * workflowId unless a runId is given, which pins it).
+ *
+ * `result()` starts at `runId` and follows the chain (workflow retries, continue-as-new);
+ * `describe()`, `fetchHistory()` and `reset()` are about `runId`. Signals, queries, updates,
+ * cancel and terminate go to `runId` only on a pinned handle: from `client.start()`'s handle they
+ * go to the newest run of the workflowId, so a workflow that continued as new is still reached
+ * (as Temporal's handle from `start()`, which addresses its chain).
  */
 export class WorkflowHandle<R = unknown> {
   constructor(
     private readonly deps: HandleDeps,
     readonly workflowId: string,
-    /** The run this handle is pinned to; undefined: the newest run. */
+    /** The run this handle was made for; undefined: the newest run. */
     readonly runId: string | undefined,
     /** Whether `result()` follows the chain of runs unless told otherwise. */
     readonly followRuns = true,
+    /** Whether messages, cancel and terminate go to `runId` (true) or to the newest run (false). */
+    private readonly pinned = runId !== undefined,
   ) {}
+
+  /** The run signals, queries, updates, cancel and terminate go to (undefined: the newest). */
+  private get messageRunId(): string | undefined {
+    return this.pinned ? this.runId : undefined;
+  }
 
   /**
    * Waits for the execution to close and returns its result: by default the result of the last
@@ -220,7 +234,7 @@ export class WorkflowHandle<R = unknown> {
     const payload = this.deps.converter.toPayload(args, `arguments of signal '${signalName}'`);
     await this.deps.store.signal({
       workflowId: this.workflowId,
-      runId: this.runId,
+      runId: this.messageRunId,
       signalName,
       payload,
       nowMs: this.deps.clock.nowMs(),
@@ -244,7 +258,7 @@ export class WorkflowHandle<R = unknown> {
   ): Promise<Ret> {
     const queryName = checkStoredString(typeof query === 'string' ? query : query.name, 'query name');
     const payload = this.deps.converter.toPayload(args, `arguments of query '${queryName}'`);
-    const record = await this.record();
+    const record = await this.recordOf(this.messageRunId);
     const answer = await this.deps.queries.ask(record.runId, queryName, payload);
     if (answer.ok) return this.deps.converter.fromPayload<Ret>(answer.payload);
     if (answer.name === 'QueryNotRegisteredError')
@@ -288,7 +302,7 @@ export class WorkflowHandle<R = unknown> {
     const payload = this.deps.converter.toPayload(options.args, `arguments of update '${updateName}'`);
     const { runId } = await this.deps.store.admitUpdate({
       workflowId: this.workflowId,
-      runId: this.runId,
+      runId: this.messageRunId,
       updateId,
       updateName,
       payload,
@@ -311,7 +325,7 @@ export class WorkflowHandle<R = unknown> {
    * @throws WorkflowNotFoundError when unknown or already closed.
    */
   async cancel(reason = 'cancelled by client'): Promise<void> {
-    await this.deps.store.requestCancel(this.workflowId, this.runId, reason, this.deps.clock.nowMs());
+    await this.deps.store.requestCancel(this.workflowId, this.messageRunId, reason, this.deps.clock.nowMs());
   }
 
   /**
@@ -320,7 +334,7 @@ export class WorkflowHandle<R = unknown> {
    * @throws WorkflowNotFoundError when unknown or already closed.
    */
   async terminate(reason = 'terminated by client'): Promise<void> {
-    await this.deps.store.terminate(this.workflowId, this.runId, reason, this.deps.clock.nowMs());
+    await this.deps.store.terminate(this.workflowId, this.messageRunId, reason, this.deps.clock.nowMs());
   }
 
   /**
@@ -354,9 +368,15 @@ export class WorkflowHandle<R = unknown> {
     return new WorkflowHandle<R>(this.deps, this.workflowId, req.newRunId);
   }
 
-  private async record(): Promise<ExecutionRecord> {
-    const r = await this.deps.store.getExecution(this.workflowId, this.runId);
-    if (r === undefined) throw new WorkflowNotFoundError(this.workflowId, this.runId);
+  /** The execution record of `runId` (undefined: the newest run). */
+  private async recordOf(runId: string | undefined): Promise<ExecutionRecord> {
+    const r = await this.deps.store.getExecution(this.workflowId, runId);
+    if (r === undefined) throw new WorkflowNotFoundError(this.workflowId, runId);
     return r;
+  }
+
+  /** The execution record of the run this handle was made for. */
+  private record(): Promise<ExecutionRecord> {
+    return this.recordOf(this.runId);
   }
 }

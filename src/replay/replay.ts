@@ -6,11 +6,12 @@
  * @module
  */
 import { DataConverter } from '../common/converter.js';
-import { NonDeterminismError, WorkflowTypeNotRegisteredError } from '../common/errors.js';
+import { NonDeterminismError, ValidationError, WorkflowTypeNotRegisteredError } from '../common/errors.js';
 import type { EventOf } from '../common/history.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { Command } from '../runtime/commands.js';
 import type { WorkflowDefinition } from '../runtime/definitions.js';
+import { resolveContinueAsNewThresholds, type ContinueAsNewThresholds } from '../runtime/continue-as-new.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
 import { parseSavedHistory, type ReplayableHistory, type SavedHistory } from './history-file.js';
 
@@ -24,6 +25,12 @@ export interface ReplayOptions {
   dataConverter?: DataConverter;
   /** Where `ctx.logger` writes for code that runs past the history. @default silentLogger */
   logger?: Logger;
+  /**
+   * The worker option of the same name the history was made under: code that reads
+   * `ctx.info.continueAsNewSuggested` replays the same only with the same bounds.
+   * @default 10,000 events or 10 MB (the worker's default)
+   */
+  continueAsNewSuggestedAt?: Partial<ContinueAsNewThresholds>;
 }
 
 /** Workflow definitions to replay with: one, or a list (typed ones as `defineWorkflow` makes them). */
@@ -77,7 +84,15 @@ function describeCommand(c: Command): string {
 }
 
 function toHistory(input: HistoryInput): ReplayableHistory {
-  if (typeof input === 'string' || 'format' in input) return parseSavedHistory(input);
+  if (typeof input === 'string') return parseSavedHistory(input);
+  const what = input === null ? 'null' : typeof input;
+  if (typeof input !== 'object' || input === null)
+    throw new ValidationError(
+      `replayHistory: expected a history (what fetchHistory() returns, a saved history or its JSON text), got ${what}`,
+    );
+  if ('format' in input) return parseSavedHistory(input);
+  if (!Array.isArray((input as { events?: unknown }).events))
+    throw new ValidationError('replayHistory: expected a history with an events list');
   return input;
 }
 
@@ -137,6 +152,7 @@ export async function replayHistory(
     converter: options.dataConverter ?? new DataConverter(),
     settle: () => new Promise((resolve) => setImmediate(resolve)),
     logger: options.logger ?? silentLogger,
+    continueAsNewThresholds: resolveContinueAsNewThresholds(options.continueAsNewSuggestedAt),
   });
   await run.replay(h.events);
   if (run.taskFailure !== undefined) throw run.taskFailure;

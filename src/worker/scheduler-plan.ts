@@ -93,9 +93,12 @@ function decide(plan: TickPlan, c: BufferedStart): void {
     default:
       break;
   }
-  // BUFFER_ONE (and CANCEL_OTHER, TERMINATE_OTHER behind a start of this look): one waits.
   if (s.buffer.length === 0) s.buffer.push(c);
-  else s.counts.skippedOverlap++;
+  else if (c.overlap === 'CANCEL_OTHER' || c.overlap === 'TERMINATE_OTHER') {
+    // The newest action waits (as Temporal's): it replaces an older one, which is skipped.
+    s.buffer[s.buffer.length - 1] = c;
+    s.counts.skippedOverlap++;
+  } else s.counts.skippedOverlap++; // BUFFER_ONE: the first one waits, later ones are skipped.
 }
 
 /** The spec's times that are due, from the next not yet acted on. */

@@ -15,7 +15,7 @@ import {
 } from '../../src/index.js';
 import { eventSizeBytes } from '../../src/runtime/continue-as-new.js';
 import { runTs } from '../support/child.js';
-import { openTestEnv, type TestEnv } from '../support/harness.js';
+import { eventually, openTestEnv, type TestEnv } from '../support/harness.js';
 
 const tick = defineSignal<[id: string]>('tick');
 const handled = defineQuery<number>('handled');
@@ -231,6 +231,31 @@ describe('continue-as-new', () => {
     // A signal pinned to a run that continued as new is refused; without a runId it reaches the newest.
     await expect(pinned.signal(tick, 'late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
   }, 20_000);
+
+  it("the handle from start() signals, queries and cancels the chain's newest run after continues-as-new", async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'can', workflows: [tally] });
+    const handle = await env.baton.client.start(tally, {
+      taskQueue: 'can',
+      workflowId: 'tally-start-handle',
+      args: [{ expected: 100, seen: [], perRun: [] }],
+    });
+    // Seven signals through the start handle, one at a time: the chain continues as new twice.
+    for (const id of ids('s', 7)) {
+      await handle.signal(tick, id);
+      await eventually(async () =>
+        (await handle.query(handled)) >= Number(id.slice(2)) + 1 ? true : undefined,
+      );
+    }
+    const runs = await env.baton.client.list({ workflowId: 'tally-start-handle', limit: 10 });
+    expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW')).toHaveLength(2);
+    // The handle's own run is the first one; describe() is about it.
+    expect((await handle.describe()).status).toBe('CONTINUED_AS_NEW');
+    await handle.cancel('enough');
+    const outcome = await handle.result().catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((await env.baton.client.getHandle('tally-start-handle').describe()).status).toBe('CANCELED');
+  });
 
   it('makeContinueAsNewFunc starts another workflow type on another task queue with another memo', async () => {
     const env = await openTestEnv();

@@ -164,4 +164,29 @@ describe('replayHistory and replayHistories', () => {
     expect(nd).toBeInstanceOf(NonDeterminismError);
     expect(nd.eventId).toBe(2);
   });
+
+  it('replays code reading continueAsNewSuggested under the bounds the worker had; refuses a non-history', async () => {
+    const env = await openTestEnv();
+    const bounded = defineWorkflow('Bounded', async (ctx, round: number) => {
+      while (!ctx.info.continueAsNewSuggested) await ctx.sleep(1);
+      if (round === 0) return ctx.continueAsNew(1);
+      return ctx.info.historyLength;
+    });
+    env.worker({ taskQueue: 'b', workflows: [bounded], continueAsNewSuggestedAt: { historyLength: 5 } });
+    const handle = await env.baton.client.start(bounded, {
+      taskQueue: 'b',
+      workflowId: 'bounded',
+      args: [0],
+    });
+    await handle.result();
+    const first = await handle.fetchHistory();
+    expect(first.events.at(-1)!.eventType).toBe('WorkflowExecutionContinuedAsNew');
+    await expect(
+      replayHistory(bounded, first, { continueAsNewSuggestedAt: { historyLength: 5 } }),
+    ).resolves.toBeUndefined();
+    // Under the default bounds the same code would not have continued as new there.
+    await expect(replayHistory(bounded, first)).rejects.toBeInstanceOf(NonDeterminismError);
+    for (const bad of [undefined, null, 42])
+      await expect(replayHistory(bounded, bad as never)).rejects.toBeInstanceOf(ValidationError);
+  });
 });
