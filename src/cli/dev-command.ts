@@ -189,7 +189,7 @@ async function serveWithWorker(
       metrics,
       intro: [
         `Baton dev: store ${flags.store}, worker ${worker.identity} on task queue ${taskQueue}`,
-        `  workflows:  ${names(m.workflows.map((w) => w.name))}${file === undefined ? ' (the bundled Pokémon examples)' : ''}`,
+        `  workflows:  ${names(m.workflows.map((w) => w.name))}${file === undefined ? ` (the bundled Pokémon examples${m.workflows.some((w) => w.name.includes('@')) ? ', and the --file workflows' : ''})` : ''}`,
         `  activities: ${names(Object.keys(m.activities))}`,
       ],
     },
