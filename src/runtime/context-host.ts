@@ -24,7 +24,7 @@ export interface WorkflowInfo {
   readonly continuedFromRunId: string | undefined;
   /** Events in this run's history through the event being processed (deterministic). */
   readonly historyLength: number;
-  /** Bytes of this run's history through the event being processed (attributes as JSON text plus payloads). */
+  /** Bytes of this run's history through the event being processed: its payloads as stored plus 128 bytes per event (type and attributes). */
   readonly historySizeBytes: number;
   /**
    * True once the history is past the worker's `continueAsNewSuggestedAt` (default 10,000 events

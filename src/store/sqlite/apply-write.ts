@@ -52,13 +52,17 @@ export function applyExecutionWrite(st: Statements, w: ExecutionWrite, notices: 
       applyStart(st, { ...w.nextRun, memo: w.nextRun.memo ?? v.memo ?? undefined, searchAttributes });
       carryInbox(st, w);
     }
-    const closing = {
-      runId: w.runId,
-      workflowId: w.workflowId,
-      status: w.close,
-      closeEvent: w.events.at(-1),
-    };
-    closeLinks(st, closing, w.nextRun?.runId, closeTimeMs, notices, terminateRow);
+    // Only a run with a parent or (maybe) open children has links to apply; the worker says which
+    // (as on PostgreSQL), so a plain close costs no lookup.
+    if (w.childLinks !== undefined) {
+      const closing = {
+        runId: w.runId,
+        workflowId: w.workflowId,
+        status: w.close,
+        closeEvent: w.events.at(-1),
+      };
+      closeLinks(st, closing, w.nextRun?.runId, closeTimeMs, notices, terminateRow);
+    }
   }
 }
 
