@@ -10,6 +10,7 @@ import { ClientTx } from './batch-apply.js';
 import { applyStart } from './execution-ops.js';
 import { ms, payloadColumns, payloadOf } from './rows.js';
 import type { Reconnector } from './reconnect.js';
+import { inTransaction } from './transaction.js';
 
 interface ScheduleRow {
   schedule_id: string;
@@ -165,23 +166,8 @@ export class PostgresSchedules implements ScheduleStore {
     for (const l of this.listeners) l();
   }
 
-  /** Runs `fn` in a transaction on one pooled connection; rolls back and rethrows when it throws. */
-  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (err) {
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(rolledBack ? undefined : (err as Error));
-      throw err;
-    }
+  private transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 }
 

@@ -10,6 +10,7 @@ import type {
 } from '../../common/topic-messages.js';
 import type { DeliveryClaim, TopicStats, TopicStore } from '../topic-types.js';
 import { LATEST_MESSAGES, postgresTopicStats } from './topic-stats.js';
+import { inTransaction } from './transaction.js';
 
 /** A BIGINT as `pg` returns it: a string by default, a number if someone installed a type parser. */
 type BigIntValue = string | number;
@@ -309,26 +310,8 @@ export class PostgresTopicStore implements TopicStore {
     return rows.map(toMessage);
   }
 
-  /**
-   * Runs `fn` in a transaction (READ COMMITTED) on one pooled connection and commits; rolls back
-   * and rethrows when it throws. A connection whose rollback failed is discarded, not reused.
-   */
-  private async transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (err) {
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(rolledBack ? undefined : (err as Error));
-      throw err;
-    }
+  private transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 }
 
