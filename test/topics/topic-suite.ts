@@ -169,7 +169,9 @@ export function topicSuite(name: string, options: () => BatonOptions, prefixes: 
         topics.publish(topic('encountered'), { n: 1 }, { id: 'encounter-42' }),
         topics.publish(topic('encountered'), { n: 1 }, { id: 'encounter-42' }),
       ]);
-      expect(performance.now() - started).toBeLessThan(100);
+      // Sent close together (about 10 ms apart on a quiet machine, well inside the 2 min dedup
+      // window): a generous bound, since a loaded machine may take longer (this is not a speed test).
+      expect(performance.now() - started).toBeLessThan(2000);
       expect([first, second, third].filter((r) => r.deduplicated)).toHaveLength(2);
       expect(first.deduplicated).toBe(false);
       expect(new Set([first.seq, second.seq, third.seq]).size).toBe(1);
