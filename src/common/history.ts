@@ -137,6 +137,16 @@ export const CLOSE_EVENT_TYPES: ReadonlySet<EventType> = new Set([
   'WorkflowExecutionContinuedAsNew',
 ]);
 
+/** Every status of a workflow execution, as Temporal's `WorkflowExecutionStatus` (the CLI, API and UI list them). */
+export const EXECUTION_STATUSES = [
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELED',
+  'TERMINATED',
+  'TIMED_OUT',
+  'CONTINUED_AS_NEW',
+] as const;
+
 /** Status of a workflow execution, as Temporal's `WorkflowExecutionStatus`. */
-export type ExecutionStatus =
-  'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW';
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];

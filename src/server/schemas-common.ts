@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { ApiError, ApiFailure } from './api-types.js';
+import { EXECUTION_STATUSES } from '../common/history.js';
 
 /** `true` when `A` is assignable to `B` (for compile-time checks that schemas fit the contract). */
 export type Fits<A extends B, B> = A extends B ? true : never;
@@ -37,15 +38,7 @@ export const ApiFailureSchema = z
   )
   .openapi('ApiFailure') as unknown as z.ZodType<ApiFailure>;
 
-export const STATUSES = [
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELED',
-  'TERMINATED',
-  'TIMED_OUT',
-  'CONTINUED_AS_NEW',
-] as const;
+export const STATUSES = EXECUTION_STATUSES;
 
 export const StatusSchema = z.enum(STATUSES).openapi('ApiExecutionStatus');
 

@@ -4,17 +4,10 @@
  */
 import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { ExecutionStatus } from '../../index.js';
+import { EXECUTION_STATUSES } from '../../common/history.js';
 
 /** The statuses `--status` takes (any case), as Temporal names them. */
-export const STATUSES: readonly ExecutionStatus[] = [
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELED',
-  'TERMINATED',
-  'TIMED_OUT',
-  'CONTINUED_AS_NEW',
-];
+export const STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES;
 
 /** `--json`: one JSON document on stdout instead of lines for people. */
 export function jsonOption(): Option {
