@@ -75,15 +75,14 @@ describe('activity cancellation types', () => {
 
   it('TRY_CANCEL: the activity is told, and the workflow does not wait for it', async () => {
     const env = await openTestEnv();
-    const { activities, seen } = slowToStop(800);
+    const { activities, seen } = slowToStop(3000);
     const wf = cancellable('TryCancel', 'TRY_CANCEL');
     env.worker({ taskQueue: 'c', workflows: [wf], activities, shutdownGraceTime: 10 });
     const h = await env.baton.client.start(wf, { taskQueue: 'c' });
     await seen.started.promise;
-    const t0 = performance.now();
     await h.cancel();
-    const endedAt = await cancelledResult(h.result());
-    expect(endedAt - t0).toBeLessThan(800);
+    await cancelledResult(h.result());
+    expect(seen.stoppedAtMs, 'the workflow ended before its activity stopped').toBe(0);
     await eventually(() => (seen.aborted ? true : undefined));
     const types = (await h.fetchHistory()).events.map((e) => e.eventType);
     expect(types).toContain('ActivityTaskCancelRequested');
