@@ -74,6 +74,39 @@ export class NonDeterminismError extends BatonError {
   }
 }
 
+/** `Name: message ← Name: message …` along an error's causes (four at most). */
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err; parts.length < 4; e = e.cause) {
+    if (!(e instanceof Error)) {
+      if (e !== undefined) parts.push(typeof e === 'string' ? e : (JSON.stringify(e) ?? typeof e));
+      break;
+    }
+    parts.push(`${e.name}: ${e.message}`);
+  }
+  return parts.join(' ← ');
+}
+
+/**
+ * A promise made by workflow code rejected and nothing handled it before the code waited again
+ * (usually a missing `await`), as Temporal's `UnhandledRejectionError`. Like a
+ * {@link NonDeterminismError} it fails the workflow task, not the workflow: the execution stays
+ * open and the task is retried with back-off, so fixed code can carry on. `cause` is the rejection.
+ */
+export class UnhandledRejectionError extends BatonError {
+  constructor(
+    readonly workflowType: string,
+    readonly workflowId: string,
+    cause: unknown,
+  ) {
+    super(
+      `a promise made by workflow '${workflowType}' (workflowId '${workflowId}') rejected and nothing ` +
+        `handled it (a missing await?): ${causeChain(cause)}`,
+      cause,
+    );
+  }
+}
+
 /** A value could not be converted to a payload (a function, a symbol, a cycle, or too large). */
 export class DataConverterError extends BatonError {
   constructor(

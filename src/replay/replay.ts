@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from '../common/logger.js';
 import type { Command } from '../runtime/commands.js';
 import type { WorkflowDefinition } from '../runtime/definitions.js';
 import { resolveContinueAsNewThresholds, type ContinueAsNewThresholds } from '../runtime/continue-as-new.js';
+import { watchUnhandledRejections } from '../runtime/unhandled-rejections.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
 import { parseSavedHistory, type ReplayableHistory, type SavedHistory } from './history-file.js';
 
@@ -154,7 +155,12 @@ export async function replayHistory(
     logger: options.logger ?? silentLogger,
     continueAsNewThresholds: resolveContinueAsNewThresholds(options.continueAsNewSuggestedAt),
   });
-  await run.replay(h.events);
+  const unwatch = watchUnhandledRejections();
+  try {
+    await run.replay(h.events);
+  } finally {
+    unwatch();
+  }
   if (run.taskFailure !== undefined) throw run.taskFailure;
   const divergence = closeDivergence(h, type, run.takeCommands());
   if (divergence !== undefined) throw divergence;

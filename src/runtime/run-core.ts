@@ -3,8 +3,8 @@ import { ActivityFailure, CancelledFailure } from '../common/failures.js';
 import type { HistoryEvent } from '../common/history.js';
 import type { Command } from './commands.js';
 import { CommandLog } from './command-log.js';
-import { CancellationScope } from './scopes.js';
-import { NonDeterminismError } from '../common/errors.js';
+import { CancellationScope, type ScopeOwner } from './scopes.js';
+import { NonDeterminismError, UnhandledRejectionError } from '../common/errors.js';
 
 /** A call of the workflow code waiting for its outcome (an activity or a timer). */
 export interface PendingCall {
@@ -21,13 +21,13 @@ export interface PendingCall {
  * outcome, the commands made, and their check against the history on replay. Timers and
  * activity cancellation live here too, as they are plain command bookkeeping.
  */
-export abstract class RunCore {
+export abstract class RunCore implements ScopeOwner {
   /** Set when the run can go no further in this worker: non-determinism or a bug in the code. */
   taskFailure: Error | undefined;
   /** Set once the code has returned or thrown a failure (a close command was made). */
   closed = false;
   /** The workflow's root cancellation scope; a cancellation request cancels it. */
-  protected readonly root = new CancellationScope(true);
+  protected readonly root: CancellationScope = new CancellationScope(true, undefined, this);
   protected seq = 0;
   protected readonly pending = new Map<number, PendingCall>();
   protected log = new CommandLog([], { workflowType: '', workflowId: '' });
@@ -122,6 +122,19 @@ export abstract class RunCore {
     this.pending.delete(seq);
     call.unlisten();
     return call;
+  }
+
+  /** Identifies the run in the errors it reports. */
+  protected abstract get identity(): { workflowType: string; workflowId: string };
+
+  /**
+   * A promise the code made rejected with no handler: the workflow task fails with
+   * {@link UnhandledRejectionError} (ignored once the run has closed or already failed its task).
+   */
+  unhandledRejection(reason: unknown): void {
+    if (this.closed || this.taskFailure !== undefined) return;
+    const { workflowType, workflowId } = this.identity;
+    this.fail(new UnhandledRejectionError(workflowType, workflowId, reason));
   }
 
   protected fail(err: Error): void {

@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CancelledFailure } from '../common/failures.js';
 
+/** What a root scope knows of its run: where a promise its code forgot to handle is reported. */
+export interface ScopeOwner {
+  /** A promise made by the run's code rejected and nothing handled it. */
+  unhandledRejection(reason: unknown): void;
+}
+
 /**
  * Cancellation scopes, as Temporal's `CancellationScope`: a tree rooted at the workflow. Cancelling
  * a scope cancels the activities, timers and conditions started in it and in its cancellable
@@ -11,11 +17,16 @@ export class CancellationScope {
   private readonly listeners = new Set<(reason: CancelledFailure) => void>();
   private reason: CancelledFailure | undefined;
 
+  /** The run whose code this scope belongs to (a child scope inherits its parent's). */
+  readonly owner: ScopeOwner | undefined;
+
   constructor(
     /** False for `nonCancellable` scopes: a parent's cancellation does not reach them. */
     readonly cancellable: boolean,
     readonly parent?: CancellationScope,
+    owner?: ScopeOwner,
   ) {
+    this.owner = owner ?? parent?.owner;
     if (parent !== undefined) {
       parent.children.add(this);
       if (cancellable && parent.reason !== undefined) this.reason = parent.reason;
@@ -64,6 +75,15 @@ const current = new AsyncLocalStorage<CancellationScope>();
 /** The scope the calling workflow code runs in, or `root` outside any scope. */
 export function currentScope(root: CancellationScope): CancellationScope {
   return current.getStore() ?? root;
+}
+
+/**
+ * The run whose workflow code is running now, or undefined outside workflow code. Node runs an
+ * `unhandledRejection` listener in the async context of the promise that rejected, so called
+ * there it names the run that made that promise.
+ */
+export function runningCodeOwner(): ScopeOwner | undefined {
+  return current.getStore()?.owner;
 }
 
 /** Runs `fn` in a new child scope of the current one. */

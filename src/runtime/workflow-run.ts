@@ -362,16 +362,18 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
         throw ApplicationFailure.nonRetryable(`update '${name}' has no handler`, 'UpdateNotRegistered');
       return update.handler(...args);
     };
-    run().then(
-      (result) =>
-        this.guard(() =>
-          complete(this.deps.converter.toPayload(result, `result of update '${name}'`), false),
-        ),
-      (err: unknown) =>
-        this.guard(() => {
-          if (!(err instanceof BatonFailure)) throw err;
-          complete(this.encodeFailure(err), true);
-        }),
+    void runIn(this.root, () =>
+      run().then(
+        (result) =>
+          this.guard(() =>
+            complete(this.deps.converter.toPayload(result, `result of update '${name}'`), false),
+          ),
+        (err: unknown) =>
+          this.guard(() => {
+            if (!(err instanceof BatonFailure)) throw err;
+            complete(this.encodeFailure(err), true);
+          }),
+      ),
     );
   }
 
@@ -413,7 +415,7 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
   /** Runs a signal handler; what it throws is handled like what the workflow function throws. */
   private runHandler(handler: SignalHandler<unknown[]>, args: unknown[]): void {
     const run = async (): Promise<void> => handler(...args);
-    run().catch((err: unknown) => this.guard(() => this.onThrow(err)));
+    void runIn(this.root, () => run().catch((err: unknown) => this.guard(() => this.onThrow(err))));
   }
 
   private startFunction(): void {
@@ -423,10 +425,16 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
       const args = payload === undefined ? [] : this.deps.converter.fromPayload<unknown[]>(payload);
       return this.definition.fn(ctx, ...args);
     };
-    invoke().then(
-      (result) => this.guard(() => this.onReturn(result)),
-      (err: unknown) => this.guard(() => this.onThrow(err)),
+    void runIn(this.root, () =>
+      invoke().then(
+        (result) => this.guard(() => this.onReturn(result)),
+        (err: unknown) => this.guard(() => this.onThrow(err)),
+      ),
     );
+  }
+
+  protected get identity(): { workflowType: string; workflowId: string } {
+    return this.baseInfo;
   }
 
   protected get converter(): DataConverter {

@@ -14,6 +14,7 @@ import type { WorkerServices } from './services.js';
 import { CommitMeter } from './commit-meter.js';
 import { takenEvent } from './claim-facts.js';
 import { startScheduler } from './scheduler.js';
+import { watchUnhandledRejections } from '../runtime/unhandled-rejections.js';
 
 /** What a worker gets from the engine that made it. */
 export interface WorkerDeps {
@@ -151,6 +152,15 @@ export class Worker implements WorkerServices {
   async run(): Promise<void> {
     if (this.state !== 'new') throw new Error(`worker.run() called on a worker that is ${this.state}`);
     this.state = 'running';
+    const unwatch = watchUnhandledRejections(); // a floating promise in workflow code fails its task
+    try {
+      await this.work();
+    } finally {
+      unwatch();
+    }
+  }
+
+  private async work(): Promise<void> {
     const unsubscribe = this.store.subscribe((n) => this.onNotice(n));
     // On the injected clock, as lease expiry is judged: a faster test clock renews faster too.
     let stopRenewing = (): void => {};
