@@ -68,6 +68,12 @@ export class ChildSender {
   }
 
   /** The hints of a closing write (its parent, whether it may have open children). */
+  /** Notes from the history whether the run started children (its close must reach them). */
+  markChildren(history: readonly HistoryEvent[]): void {
+    if (history.some((e) => e.eventType === 'StartChildWorkflowExecutionInitiated'))
+      this.mayHaveChildren = true;
+  }
+
   closeLinks(): CloseLinks | undefined {
     const parent = this.self.started.attrs.parent;
     if (parent === undefined && !this.mayHaveChildren) return undefined;
@@ -147,11 +153,10 @@ export class ChildSender {
 
   /** After a claim: sends again what was initiated and is neither settled nor receipted. */
   recover(history: readonly HistoryEvent[], inbox: readonly InboxRecord[]): void {
+    this.markChildren(history);
     const settled = new Set<number>();
-    for (const e of history) {
+    for (const e of history)
       if (SETTLING.has(e.eventType)) settled.add((e.attrs as { initiatedEventId: number }).initiatedEventId);
-      if (e.eventType === 'StartChildWorkflowExecutionInitiated') this.mayHaveChildren = true;
-    }
     for (const r of inbox) if (RECEIPTS.has(r.kind)) settled.add(Number(r.attrs.initiatedEventId));
     for (const e of history) {
       if (settled.has(e.eventId)) continue;

@@ -17,12 +17,13 @@ import { recordInbox } from './inbox-events.js';
 import { ChildSender, type ChildSendFailure } from './child-sender.js';
 import { recordSendFailure } from './child-inbox.js';
 import { eventSizeBytes } from '../runtime/continue-as-new.js';
+import { workflowDeadline, type DeadlineType } from './deadline.js';
 
 type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
   | { kind: 'inbox'; record: InboxRecord }
   | { kind: 'timer'; seq: number }
-  | { kind: 'deadline'; timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' }
+  | { kind: 'deadline'; timeoutType: DeadlineType }
   /** A child start, signal or cancel request the store refused. */
   | { kind: 'sendFailed'; failure: ChildSendFailure };
 
@@ -269,7 +270,15 @@ export class ExecutionHost implements ActivityOwner {
   private async resume(): Promise<void> {
     const { history, pendingActivities, inbox } = this.claimed;
     await this.run.replay(history);
-    if (this.run.taskFailure !== undefined) return this.block(this.run.taskFailure);
+    if (this.run.taskFailure !== undefined) {
+      // A task that keeps failing does not hold the workflow's own timeouts off (as Temporal).
+      const due = workflowDeadline(this.started);
+      if (due === undefined || due.atMs > this.services.clock.nowMs())
+        return this.block(this.run.taskFailure);
+      this.children.markChildren(history); // the close applies the parent close policy to them
+      this.mail.unshift({ kind: 'deadline', timeoutType: due.timeoutType });
+      return;
+    }
     const persisted = new Set(pendingActivities.map((r) => r.seq));
     const recovered: ActivityState[] = [];
     const cancelled: ActivityState[] = [];
@@ -291,7 +300,7 @@ export class ExecutionHost implements ActivityOwner {
       if (cancelRequested) cancelled.push(state);
       else recovered.push(state);
     }
-    this.armDeadline(history[0] as EventOf<'WorkflowExecutionStarted'>);
+    this.armDeadline();
     for (const timer of openTimers(history))
       this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
     const write = this.bareWrite();
@@ -323,22 +332,13 @@ export class ExecutionHost implements ActivityOwner {
   }
 
   /** Arms the workflow's execution or run timeout, whichever comes first (at once if past). */
-  private armDeadline(started: EventOf<'WorkflowExecutionStarted'>): void {
-    const { executionTimeoutMs, runTimeoutMs } = started.attrs;
-    const candidates: ['workflowExecutionTimeout' | 'workflowRunTimeout', number][] = [];
-    if (executionTimeoutMs !== undefined)
-      candidates.push([
-        'workflowExecutionTimeout',
-        (started.attrs.firstRunStartMs ?? started.timeMs) + executionTimeoutMs,
-      ]);
-    if (runTimeoutMs !== undefined) candidates.push(['workflowRunTimeout', started.timeMs + runTimeoutMs]);
-    if (candidates.length === 0) return;
-    const [timeoutType, atMs] = candidates.sort((a, b) => a[1] - b[1])[0]!;
-    const cancel = this.services.clock.setTimer(
-      () => this.post({ kind: 'deadline', timeoutType }),
-      atMs - this.services.clock.nowMs(),
+  private armDeadline(): void {
+    const due = workflowDeadline(this.started);
+    if (due === undefined) return;
+    this.cancelDeadline = this.services.clock.setTimer(
+      () => this.post({ kind: 'deadline', timeoutType: due.timeoutType }),
+      due.atMs - this.services.clock.nowMs(),
     );
-    this.cancelDeadline = cancel;
   }
 
   /**
@@ -467,7 +467,8 @@ export class ExecutionHost implements ActivityOwner {
     this.gone = true;
     this.dropAll('workflow task failed');
     try {
-      await blockTask(this.services, this.claimed.execution, this.taskAttempt, error);
+      const due = workflowDeadline(this.started);
+      await blockTask(this.services, this.claimed.execution, this.taskAttempt, error, due?.atMs);
     } finally {
       // Forgotten even when the release failed: the lease is no longer renewed and expires.
       this.services.forget(this.runId);

@@ -47,13 +47,16 @@ export function taskRetryDelayMs(attempt: number): number {
 
 /**
  * Hands back an execution whose workflow task failed: the error is recorded for `describe()` and
- * the task is tried again after its back-off (at once by a newly started worker).
+ * the task is tried again after its back-off (at once by a newly started worker), and never
+ * later than `notAfterMs` (epoch ms; the workflow's execution or run deadline, so that a task
+ * that keeps failing still times the workflow out on time).
  */
 export async function blockTask(
   services: WorkerServices,
   e: ExecutionRecord,
   taskAttempt: number,
   error: Error,
+  notAfterMs?: number,
 ): Promise<void> {
   services.logger.warn('workflow task failed; it will be retried', {
     workflowId: e.workflowId,
@@ -65,7 +68,7 @@ export async function blockTask(
     taskQueue: e.taskQueue,
     workerId: services.identity,
     epoch: e.leaseEpoch,
-    readyAtMs: services.clock.nowMs() + taskRetryDelayMs(taskAttempt + 1),
+    readyAtMs: Math.min(services.clock.nowMs() + taskRetryDelayMs(taskAttempt + 1), notAfterMs ?? Infinity),
     taskError: `${error.name}: ${error.message}`,
   });
   services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });

@@ -1,0 +1,49 @@
+import { expect, it } from 'vitest';
+import { TimeoutFailure, WorkflowFailedError, defineWorkflow } from '../../src/index.js';
+import { eventually, openTestEnv } from '../support/harness.js';
+
+const TOLERANCE_MS = 5;
+
+const waiting = defineWorkflow('WaitsForever', async (ctx) => {
+  await ctx.condition(() => false);
+});
+
+/** Starts a child, sleeps, then hits a bug every time: its workflow task can never succeed. */
+const broken = defineWorkflow('BrokenAfterChild', async (ctx) => {
+  await ctx.startChild(waiting, { workflowId: `${ctx.info.workflowId}-child` });
+  await ctx.sleep(50);
+  throw new TypeError('cannot read properties of undefined (reading "hp")');
+});
+
+for (const option of ['workflowExecutionTimeout', 'workflowRunTimeout'] as const) {
+  it(`${option} ends an execution whose workflow task keeps failing, and its child with it`, async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'blocked', workflows: [broken, waiting] });
+    const t0 = performance.now();
+    const h = await env.baton.client.start(broken, {
+      taskQueue: 'blocked',
+      workflowId: `broken-${option}`,
+      [option]: 4000,
+    });
+    const failure = await eventually(async () => (await h.describe()).workflowTaskFailure);
+    expect(failure.message).toContain('TypeError');
+
+    const err = await h.result().catch((e: unknown) => e);
+    const elapsed = performance.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(4000 - TOLERANCE_MS);
+    // The task's back-off (1 s, 2 s, 4 s) retries at ~1, ~3 and ~7 s: the retry due after the
+    // deadline is brought forward to it.
+    expect(elapsed).toBeLessThan(6_500);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
+    expect(((err as WorkflowFailedError).cause as Error).message).toContain(option);
+    expect((await h.describe()).status).toBe('TIMED_OUT');
+    const types = (await h.fetchHistory()).events.map((e) => e.eventType);
+    expect(types.at(-1)).toBe('WorkflowExecutionTimedOut');
+    expect(types.filter((t) => t === 'WorkflowExecutionTimedOut')).toHaveLength(1);
+
+    // The default parent close policy (TERMINATE) reaches the child.
+    const child = env.baton.client.getHandle(`broken-${option}-child`);
+    await eventually(async () => ((await child.describe()).status === 'TERMINATED' ? true : undefined));
+  }, 30_000);
+}
