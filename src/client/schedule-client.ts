@@ -44,15 +44,17 @@ export class ScheduleClient {
    * Creates a schedule. Its first action is the spec's first nominal time from now.
    *
    * @throws ScheduleAlreadyRunningError when a schedule with that id exists.
-   * @throws ValidationError naming the field; DataConverterError for arguments that cannot be stored.
+   * @throws ValidationError naming the field (e.g. `spec.cron` with 7 fields, or one that never
+   *   fires such as `'0 0 30 2 *'`), before anything is written; DataConverterError for arguments
+   *   that cannot be stored.
    */
   async create(options: ScheduleOptions): Promise<ScheduleHandle> {
     if (options === null || typeof options !== 'object')
       throw new ValidationError('schedule options: expected an object');
     const scheduleId = checkScheduleId(options.scheduleId);
-    const spec = resolveSpec(options.spec);
-    const { action, args } = resolveAction(this.deps.converter, scheduleId, options.action);
     const nowMs = this.deps.clock.nowMs();
+    const spec = resolveSpec(options.spec, nowMs);
+    const { action, args } = resolveAction(this.deps.converter, scheduleId, options.action);
     const body: StoredSchedule = {
       spec,
       action,

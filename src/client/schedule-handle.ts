@@ -74,7 +74,8 @@ export class ScheduleHandle {
    * description returning them (as Temporal's `update(fn)`). A new spec starts from now (times
    * that passed are not caught up). Applied with the conflict token, retried on a conflict.
    *
-   * @throws ValidationError naming the field; DataConverterError for arguments that cannot be stored.
+   * @throws ValidationError naming the field (as `create()`'s), before anything is written;
+   *   DataConverterError for arguments that cannot be stored.
    * @example
    * await handle.update((d) => ({ action: { args: [d.action.args[0] + 1] } }));
    */
@@ -88,7 +89,7 @@ export class ScheduleHandle {
         throw new ValidationError('update: expected an object of sections to change');
       let args: Payload | undefined = rec.args;
       if (u.spec !== undefined) {
-        s.spec = resolveSpec(u.spec);
+        s.spec = resolveSpec(u.spec, nowMs);
         s.nextNominalMs = firstNominalMs(s.spec, nowMs);
       }
       if (u.action !== undefined) {

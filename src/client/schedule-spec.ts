@@ -1,6 +1,6 @@
-import { Cron } from 'croner';
 import { ValidationError } from '../common/errors.js';
 import { durationMs, optionalDurationMs, type Duration } from '../common/duration.js';
+import { checkCron, cronOf } from './schedule-cron.js';
 
 /**
  * When a schedule's actions are due, as Temporal's `ScheduleSpec`: the union of its cron
@@ -13,8 +13,10 @@ import { durationMs, optionalDurationMs, type Duration } from '../common/duratio
  */
 export interface ScheduleSpec {
   /**
-   * Cron expressions (one, or a list), read by `croner`: 5 fields (minute resolution) or 6 with
-   * seconds first; `@daily`-style nicknames too. @default none
+   * Cron expressions (one, or a list), read by `croner`: 5 fields
+   * `minute hour day-of-month month day-of-week`, or 6 with seconds first; `@daily`-style
+   * nicknames too. Refused: 7 fields (a year), and an expression with no time within 8 years
+   * (`'0 0 30 2 *'`, February 30th, never fires). @default none
    */
   cron?: string | string[];
   /**
@@ -46,20 +48,6 @@ export interface ResolvedSpec {
   jitterMs: number;
 }
 
-const crons = new Map<string, Cron>();
-
-/** A paused croner job for an expression in a time zone (cached: they are immutable). */
-function cronOf(expression: string, timezone: string): Cron {
-  const key = `${timezone}\u0000${expression}`;
-  let c = crons.get(key);
-  if (c === undefined) {
-    c = new Cron(expression, { paused: true, timezone });
-    if (crons.size > 512) crons.clear();
-    crons.set(key, c);
-  }
-  return c;
-}
-
 function timeMs(value: Date | number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   const t = value instanceof Date ? value.getTime() : value;
@@ -75,11 +63,13 @@ function wholeSeconds(valueMs: number, field: string): number {
 }
 
 /**
- * Validates a spec and resolves it.
- * @throws ValidationError naming the field (a cron expression croner cannot read, an unknown time
- *   zone, an interval below 1 s or not whole seconds, `endAt` before `startAt`).
+ * Validates a spec and resolves it. `nowMs` is when it takes effect: each cron expression must
+ * have a time within 8 years of then (or of `startAt`, when later).
+ * @throws ValidationError naming the field (a cron expression that is not 5 or 6 fields, that
+ *   croner cannot read or that never fires; an unknown time zone; an interval below 1 s or not
+ *   whole seconds; `endAt` before `startAt`).
  */
-export function resolveSpec(spec: ScheduleSpec, field = 'spec'): ResolvedSpec {
+export function resolveSpec(spec: ScheduleSpec, nowMs: number, field = 'spec'): ResolvedSpec {
   if (spec === null || typeof spec !== 'object') throw new ValidationError(`${field}: expected an object`);
   const timezone = spec.timezone ?? 'UTC';
   try {
@@ -89,17 +79,16 @@ export function resolveSpec(spec: ScheduleSpec, field = 'spec'): ResolvedSpec {
       `${field}.timezone: expected an IANA time zone such as 'Europe/Paris', got '${timezone}'`,
     );
   }
-  const cron = spec.cron === undefined ? [] : Array.isArray(spec.cron) ? [...spec.cron] : [spec.cron];
-  cron.forEach((expression, i) => {
-    try {
-      if (typeof expression !== 'string') throw new Error('not a string');
-      cronOf(expression, timezone);
-    } catch (err) {
-      throw new ValidationError(
-        `${field}.cron[${i}]: expected a cron expression, got ${JSON.stringify(expression)} (${(err as Error).message})`,
-      );
-    }
-  });
+  const startAtMs = timeMs(spec.startAt, `${field}.startAt`);
+  const endAtMs = timeMs(spec.endAt, `${field}.endAt`);
+  if (startAtMs !== undefined && endAtMs !== undefined && endAtMs < startAtMs)
+    throw new ValidationError(`${field}.endAt: expected at or after startAt`);
+  const fromMs = Math.max(nowMs, startAtMs ?? nowMs);
+  const cron = Array.isArray(spec.cron)
+    ? spec.cron.map((e, i) => checkCron(e, `${field}.cron[${i}]`, timezone, fromMs))
+    : spec.cron === undefined
+      ? []
+      : [checkCron(spec.cron, `${field}.cron`, timezone, fromMs)];
   if (spec.intervals !== undefined && !Array.isArray(spec.intervals))
     throw new ValidationError(`${field}.intervals: expected an array of { every, offset? }`);
   const intervals = (spec.intervals ?? []).map((iv, i) => {
@@ -119,10 +108,6 @@ export function resolveSpec(spec: ScheduleSpec, field = 'spec'): ResolvedSpec {
       );
     return { everyMs, offsetMs };
   });
-  const startAtMs = timeMs(spec.startAt, `${field}.startAt`);
-  const endAtMs = timeMs(spec.endAt, `${field}.endAt`);
-  if (startAtMs !== undefined && endAtMs !== undefined && endAtMs < startAtMs)
-    throw new ValidationError(`${field}.endAt: expected at or after startAt`);
   const jitterMs = optionalDurationMs(spec.jitter, `${field}.jitter`) ?? 0;
   return { cron, intervals, timezone, startAtMs, endAtMs, jitterMs };
 }

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Baton,
   ScheduleAlreadyRunningError,
   ScheduleNotFoundError,
+  ValidationError,
   defineWorkflow,
   scheduledWorkflowId,
   silentLogger,
@@ -162,5 +163,47 @@ describe('schedules (client.schedule)', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a cron of 7 fields or one that never fires is refused by create and update; nothing is written', async () => {
+    const env = await openTestEnv();
+    const { client, store } = env.baton;
+    const create = vi.spyOn(store.schedules, 'create');
+    const write = vi.spyOn(store.schedules, 'write');
+    const attempt = (cron: string | string[]) =>
+      client.schedule.create({
+        scheduleId: 'bad-cron',
+        spec: { cron },
+        action: { workflow: echo, taskQueue: 'sched' },
+      });
+    await expect(attempt('0 0 0 1 1 * 2030')).rejects.toThrow(ValidationError);
+    await expect(attempt('0 0 0 1 1 * 2030')).rejects.toThrow(
+      /^spec\.cron: expected 5 fields `minute hour day-of-month month day-of-week`, or 6 with seconds first .*; got "0 0 0 1 1 \* 2030" \(7 fields\)$/,
+    );
+    await expect(attempt(['0 9 * * *', '0 0 30 2 *'])).rejects.toThrow(
+      /^spec\.cron\[1\]: "0 0 30 2 \*" never fires: no date matches it/,
+    );
+    expect(create).not.toHaveBeenCalled();
+    expect(await client.schedule.list()).toEqual([]);
+    await expect(client.schedule.getHandle('bad-cron').describe()).rejects.toThrow(ScheduleNotFoundError);
+
+    const handle = await client.schedule.create({
+      scheduleId: 'good-cron',
+      spec: { cron: '0 9 * * *' },
+      action: { workflow: echo, taskQueue: 'sched' },
+      state: { paused: true },
+    });
+    const before = await handle.describe();
+    await expect(handle.update({ spec: { cron: '0 0 31 4 *' } })).rejects.toThrow(
+      /^spec\.cron: "0 0 31 4 \*" never fires/,
+    );
+    await expect(handle.update(() => ({ spec: { cron: ['* * * * * * *'] } }))).rejects.toThrow(
+      /^spec\.cron\[0\]: expected 5 fields .*\(7 fields\)$/,
+    );
+    expect(write).not.toHaveBeenCalled();
+    const after = await handle.describe();
+    expect(after.spec.cron).toEqual(['0 9 * * *']);
+    expect(after.conflictToken).toBe(before.conflictToken);
+    expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
   });
 });
