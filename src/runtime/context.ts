@@ -1,12 +1,9 @@
 export type { ContextHost, WorkflowInfo } from './context-host.js';
-import {
-  mergeActivityOptions,
-  resolveActivityOptions,
-  type ActivityOptions,
-} from '../common/activity-options.js';
+import type { ActivityOptions } from '../common/activity-options.js';
 import { durationMs, type Duration } from '../common/duration.js';
 import { encodeSearchAttributes, type SearchAttributes } from '../common/search-attributes.js';
-import type { ActivityProxy } from './definitions.js';
+import type { ActivityProxy, WorkflowDefinition } from './definitions.js';
+import { activityProxy } from './activity-proxy.js';
 import type { SignalDefinition, SignalHandler } from './signals.js';
 import type { ContextHost, WorkflowInfo } from './context-host.js';
 import type { QueryDefinition, QueryHandler } from './queries.js';
@@ -18,7 +15,6 @@ import {
   type ChildWorkflowOptions,
   type ExternalWorkflowHandle,
 } from './children.js';
-import type { WorkflowDefinition } from './definitions.js';
 import type { UpdateDefinition, UpdateHandler, UpdateHandlerOptions } from './updates.js';
 import type { Logger } from '../common/logger.js';
 import type { TopicEvent } from '../common/topic-messages.js';
@@ -377,25 +373,6 @@ export class WorkflowContext {
    * const weakened = await act.attack.withOptions({ startToCloseTimeout: '1m' })(paralyzed);
    */
   activities<A>(options: ActivityOptions): ActivityProxy<A> {
-    resolveActivityOptions(options);
-    const host = this.host;
-    const stubs = new Map<string, unknown>();
-    return new Proxy({} as ActivityProxy<A>, {
-      get(_target, prop) {
-        if (typeof prop !== 'string') return undefined;
-        let stub = stubs.get(prop);
-        if (stub === undefined) {
-          const call = (...args: unknown[]): Promise<unknown> => host.scheduleActivity(prop, args, options);
-          const withOptions = (override: ActivityOptions) => {
-            const merged = mergeActivityOptions(options, override);
-            resolveActivityOptions(merged);
-            return (...args: unknown[]): Promise<unknown> => host.scheduleActivity(prop, args, merged);
-          };
-          stub = Object.assign(call, { withOptions });
-          stubs.set(prop, stub);
-        }
-        return stub;
-      },
-    });
+    return activityProxy(this.host, options);
   }
 }

@@ -3,22 +3,18 @@ import {
   type ActivityOptions,
   type ResolvedActivityOptions,
 } from '../common/activity-options.js';
-import type { DataConverter, Payload } from '../common/converter.js';
-import { ApplicationFailure, BatonFailure, CancelledFailure } from '../common/failures.js';
+import type { DataConverter } from '../common/converter.js';
+import { CancelledFailure } from '../common/failures.js';
 import type { EventOf, HistoryEvent } from '../common/history.js';
 import { seededRandom, uuidFrom } from '../common/ids.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import type { SignalHandler } from './signals.js';
 import { CommandLog } from './command-log.js';
-import { ChildWorkflows, isChildResolution } from './children.js';
+import { ChildWorkflows } from './children.js';
 import { PatchLog, patchMarkerCommand } from './patches.js';
-import { RunOutcome } from './run-outcome.js';
+import { isResolution, RunDelivery } from './run-delivery.js';
 import { HistoryStats, type ContinueAsNewThresholds } from './continue-as-new.js';
 import { ConditionSet, type Condition } from './conditions.js';
 import { CancellationScope, currentScope, runIn, runInScope, type ScopeHandle } from './scopes.js';
-import type { QueryHandler } from './queries.js';
-import { MessageHandlers } from './message-handlers.js';
-import type { RegisteredUpdate } from './updates.js';
 import { WorkflowContext, type ContextHost, type WorkflowInfo } from './context.js';
 import type { WorkflowDefinition } from './definitions.js';
 
@@ -33,30 +29,13 @@ export interface WorkflowRunDeps {
   readonly continueAsNewThresholds?: ContinueAsNewThresholds | undefined;
 }
 
-/** True for events delivered to the workflow code (they resolve something). */
-function isResolution(event: HistoryEvent): boolean {
-  switch (event.eventType) {
-    case 'ActivityTaskCompleted':
-    case 'ActivityTaskFailed':
-    case 'ActivityTaskTimedOut':
-    case 'ActivityTaskCanceled':
-    case 'TimerFired':
-    case 'WorkflowExecutionSignaled':
-    case 'WorkflowExecutionUpdateAccepted':
-    case 'WorkflowExecutionCancelRequested':
-      return true;
-    default:
-      return isChildResolution(event);
-  }
-}
-
 /**
  * The replay state machine of one workflow execution: it runs the workflow function, turns its
  * calls into {@link Command}s, and feeds it events one at a time, letting microtasks settle
  * between two events. The first run and a replay take exactly this path. On replay every command
  * is checked against the history (kind and activity type at its sequence number).
  */
-export class WorkflowRun extends RunOutcome implements ContextHost {
+export class WorkflowRun extends RunDelivery implements ContextHost {
   private readonly baseInfo: Omit<
     WorkflowInfo,
     'historyLength' | 'historySizeBytes' | 'continueAsNewSuggested'
@@ -68,7 +47,6 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
   replaying = false;
   private readonly rng: () => number;
   private readonly conditions = new ConditionSet();
-  private readonly handlers = new MessageHandlers((handler, args) => this.runHandler(handler, args));
   private readonly resolvedOptions = new WeakMap<ActivityOptions, ResolvedActivityOptions>();
   private patches = new PatchLog();
   /** Child workflows and messages to other executions (`ctx.startChild`, external handles). */
@@ -181,53 +159,6 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
     return met.length > 0;
   }
 
-  /** Delivers an event without letting the code run; call `settle` (or {@link deliver}) after. */
-  apply(event: HistoryEvent): void {
-    this.currentTimeMs = event.timeMs;
-    switch (event.eventType) {
-      case 'ActivityTaskCompleted': {
-        const call = this.take(event.attrs.seq);
-        call?.resolve(
-          event.payload === undefined ? undefined : this.deps.converter.fromPayload(event.payload),
-        );
-        return;
-      }
-      case 'ActivityTaskFailed':
-      case 'ActivityTaskTimedOut': {
-        const call = this.take(event.attrs.seq);
-        call?.reject(this.deps.converter.fromPayload(event.payload!));
-        return;
-      }
-      case 'TimerFired':
-        this.take(event.attrs.seq)?.resolve(undefined);
-        return;
-      case 'WorkflowExecutionSignaled':
-        this.handlers.signals.deliver(
-          event.attrs.signalName,
-          this.deps.converter.fromPayload<unknown[]>(event.payload!),
-        );
-        return;
-      case 'ActivityTaskCanceled': {
-        const call = this.take(event.attrs.seq);
-        call?.reject(this.cancelledActivity(call.label, event.attrs.seq, 'activity cancelled'));
-        return;
-      }
-      case 'WorkflowExecutionUpdateAccepted':
-        this.runUpdate(
-          event.attrs.updateId,
-          event.attrs.updateName,
-          this.deps.converter.fromPayload<unknown[]>(event.payload!),
-        );
-        return;
-      case 'WorkflowExecutionCancelRequested':
-        this.root.cancel(new CancelledFailure(event.attrs.reason));
-        return;
-      default:
-        this.children.apply(event);
-        return;
-    }
-  }
-
   /** Sequence numbers of activity calls still waiting for an outcome. */
   pendingSeqs(): number[] {
     return [...this.pending.keys()];
@@ -334,49 +265,6 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
     }
   }
 
-  setSignalHandler(name: string, handler: SignalHandler<unknown[]> | undefined): void {
-    this.handlers.signals.setHandler(name, handler);
-  }
-
-  setUpdateHandler(name: string, update: RegisteredUpdate | undefined): void {
-    this.handlers.setUpdate(name, update);
-  }
-
-  /**
-   * Runs an update's validator against the current state (on the first run only; a replay skips
-   * it, as the history says it was accepted). Returns the rejection, or undefined to accept.
-   */
-  validateUpdate(name: string, args: unknown[]): Error | undefined {
-    return this.handlers.validateUpdate(name, args);
-  }
-
-  /** Runs an accepted update's handler; its outcome becomes a completeUpdate command. */
-  private runUpdate(updateId: string, name: string, args: unknown[]): void {
-    const update = this.handlers.update(name);
-    const complete = (payload: Payload, failed: boolean): void => {
-      if (this.closed || this.taskFailure !== undefined || this.log.takeUpdateCompletion(updateId)) return;
-      this.commands.push({ kind: 'completeUpdate', updateId, payload, failed });
-    };
-    const run = async (): Promise<unknown> => {
-      if (update === undefined)
-        throw ApplicationFailure.nonRetryable(`update '${name}' has no handler`, 'UpdateNotRegistered');
-      return update.handler(...args);
-    };
-    void runIn(this.root, () =>
-      run().then(
-        (result) =>
-          this.guard(() =>
-            complete(this.deps.converter.toPayload(result, `result of update '${name}'`), false),
-          ),
-        (err: unknown) =>
-          this.guard(() => {
-            if (!(err instanceof BatonFailure)) throw err;
-            complete(this.encodeFailure(err), true);
-          }),
-      ),
-    );
-  }
-
   upsertSearchAttributes(searchAttributes: Record<string, string | number | boolean>): void {
     const seq = ++this.seq;
     this.command(
@@ -401,21 +289,6 @@ export class WorkflowRun extends RunOutcome implements ContextHost {
     if (d.record && !this.closed && this.taskFailure === undefined)
       this.commands.push(patchMarkerCommand(this.deps.converter, patchId, deprecated));
     return d.patched;
-  }
-
-  setQueryHandler(name: string, handler: QueryHandler<unknown, unknown[]> | undefined): void {
-    this.handlers.setQuery(name, handler);
-  }
-
-  /** Answers a query from the workflow's current state. @throws as {@link MessageHandlers.query} */
-  query(name: string, args: unknown[]): unknown {
-    return this.handlers.query(name, args);
-  }
-
-  /** Runs a signal handler; what it throws is handled like what the workflow function throws. */
-  private runHandler(handler: SignalHandler<unknown[]>, args: unknown[]): void {
-    const run = async (): Promise<void> => handler(...args);
-    void runIn(this.root, () => run().catch((err: unknown) => this.guard(() => this.onThrow(err))));
   }
 
   private startFunction(): void {

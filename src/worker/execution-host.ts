@@ -1,34 +1,20 @@
 import { LeaseLostError, WorkflowTypeNotRegisteredError } from '../common/errors.js';
 import { childLogger, type Logger } from '../common/logger.js';
-import type { EventOf, HistoryEvent } from '../common/history.js';
-import type { Command } from '../runtime/commands.js';
+import type { EventOf } from '../common/history.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
-import { openActivities } from '../store/open-activities.js';
-import type { ClaimedExecution, ExecutionWrite, InboxRecord, PendingActivityRecord } from '../store/types.js';
-import { newActivityState, type ActivityState } from './activity-state.js';
+import type { ClaimedExecution, ExecutionWrite, InboxRecord } from '../store/types.js';
+import type { ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
 import { settle, type ClosedStatus, type WorkerServices } from './services.js';
 import { reportEnd, type ExecutionEnd } from './execution-end.js';
-import { blockTask, checkActivityRoute } from './task-policy.js';
+import { blockTask } from './task-policy.js';
 import { openTimers, TimerKeeper } from './timer-keeper.js';
 import { HistoryWriter } from './history-writer.js';
-import { translateCommands, type TurnContext } from './translate-commands.js';
-import { recordInbox } from './inbox-events.js';
-import { ChildSender, type ChildSendFailure } from './child-sender.js';
-import { recordSendFailure } from './child-inbox.js';
+import { ChildSender } from './child-sender.js';
 import { eventSizeBytes } from '../runtime/continue-as-new.js';
-import { workflowDeadline, type DeadlineType } from './deadline.js';
-
-type Mail =
-  | { kind: 'activity'; outcome: ActivityOutcome }
-  | { kind: 'inbox'; record: InboxRecord }
-  | { kind: 'timer'; seq: number }
-  | { kind: 'deadline'; timeoutType: DeadlineType }
-  /** A child start, signal or cancel request the store refused. */
-  | { kind: 'sendFailed'; failure: ChildSendFailure };
-
-/** Side effects of a turn, run once its write is durable (start an activity, arm a timer). */
-type AfterCommit = () => void;
+import { workflowDeadline } from './deadline.js';
+import { isActivityNews, MailRecorder, type AfterCommit, type Mail } from './mail-recorder.js';
+import { dropActivities, handedBackActivities, reopenActivities } from './held-activities.js';
 
 /**
  * One workflow execution held by this worker: its workflow function in memory (no replay on the
@@ -48,7 +34,8 @@ export class ExecutionHost implements ActivityOwner {
   private readonly runner: ActivityRunner;
   private readonly children: ChildSender;
   private readonly timers: TimerKeeper;
-  private readonly turn: TurnContext;
+  /** Records each turn's mail as events and translates the commands that follow. */
+  private readonly recorder: MailRecorder;
   private readonly activities = new Map<number, ActivityState>();
   private readonly seenInbox = new Set<number>();
   private mail: Mail[] = [];
@@ -100,7 +87,7 @@ export class ExecutionHost implements ActivityOwner {
     // The claimed inbox is delivered by start(); the same rows read again by a poll are not.
     for (const record of claimed.inbox) this.seenInbox.add(record.id);
     this.timers = new TimerKeeper(services.clock, (seq) => this.post({ kind: 'timer', seq }));
-    this.turn = {
+    const turn = {
       services,
       writer: this.writer,
       activities: this.activities,
@@ -110,6 +97,7 @@ export class ExecutionHost implements ActivityOwner {
       execution: claimed.execution,
       children: this.children,
     };
+    this.recorder = new MailRecorder(turn, this.run);
   }
 
   /**
@@ -224,11 +212,7 @@ export class ExecutionHost implements ActivityOwner {
 
   /** Stops every activity attempt and timer of the execution here. */
   private dropAll(reason: string): void {
-    for (const state of this.activities.values()) {
-      // An abandoned activity is never told anything, not even that its workflow has closed.
-      if (reason === 'closed' && state.options.cancellationType === 'ABANDON') state.dropped = true;
-      else this.runner.drop(state, reason);
-    }
+    dropActivities(this.activities, this.runner, reason);
     this.timers.dropAll();
     this.cancelDeadline?.();
   }
@@ -238,12 +222,7 @@ export class ExecutionHost implements ActivityOwner {
     await this.pumping;
     if (this.gone) return;
     this.gone = true;
-    const notStarted: PendingActivityRecord[] = [];
-    for (const state of this.activities.values()) {
-      // An activity task goes on without its owner: its worker reports to the inbox.
-      if (!state.running && state.record.taskQueue === undefined)
-        notStarted.push({ ...state.record, handedBack: true });
-    }
+    const notStarted = handedBackActivities(this.activities);
     this.dropAll('worker shutting down');
     await this.services.store.release({
       runId: this.runId,
@@ -279,37 +258,18 @@ export class ExecutionHost implements ActivityOwner {
       this.mail.unshift({ kind: 'deadline', timeoutType: due.timeoutType });
       return;
     }
-    const persisted = new Set(pendingActivities.map((r) => r.seq));
-    const recovered: ActivityState[] = [];
-    const cancelled: ActivityState[] = [];
-    for (const { record, scheduled, cancelRequested } of openActivities(history, pendingActivities)) {
-      const problem = checkActivityRoute(
-        this.services,
-        record.activityType,
-        scheduled.attrs.options.taskQueue,
-      );
-      if (problem !== undefined) return this.block(problem);
-      const state = newActivityState(
-        record,
-        scheduled.attrs.options,
-        scheduled.payload!,
-        persisted.has(record.seq),
-      );
-      this.activities.set(record.seq, state);
-      // Asked to stop before the crash: nothing runs it any more, so it is cancelled now.
-      if (cancelRequested) cancelled.push(state);
-      else recovered.push(state);
-    }
+    const reopened = reopenActivities(this.services, history, pendingActivities, this.activities);
+    if (reopened instanceof Error) return this.block(reopened);
     this.armDeadline();
     for (const timer of openTimers(history))
       this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
     const write = this.bareWrite();
     const after: AfterCommit[] = [];
-    let failure = this.translate(this.run.takeCommands(), write, after);
+    let failure = this.recorder.translate(this.run.takeCommands(), write, after);
     // Mail already waiting joins this first turn: a cancel that came first stops what the code
     // scheduled before anything of it starts.
     if (failure === undefined && write.close === undefined) {
-      failure = await this.deliverAll(
+      failure = await this.recorder.deliverAll(
         inbox.filter((r) => !isActivityNews(r)).map((record) => ({ kind: 'inbox', record }) as const),
         write,
         after,
@@ -326,8 +286,8 @@ export class ExecutionHost implements ActivityOwner {
     if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     for (const run of after) run();
     this.children.recover(history, inbox);
-    for (const state of cancelled) this.runner.requestCancel(state);
-    for (const state of recovered) await this.runner.recover(state);
+    for (const state of reopened.cancelled) this.runner.requestCancel(state);
+    for (const state of reopened.recovered) await this.runner.recover(state);
     for (const record of inbox) if (isActivityNews(record)) this.activityNews(record);
   }
 
@@ -339,28 +299,6 @@ export class ExecutionHost implements ActivityOwner {
       () => this.post({ kind: 'deadline', timeoutType: due.timeoutType }),
       due.atMs - this.services.clock.nowMs(),
     );
-  }
-
-  /**
-   * Records and delivers mail one piece at a time, translating the commands each piece leads to
-   * right after its event, so the history keeps their order. Stops at a failure or a close.
-   */
-  private async deliverAll(
-    batch: readonly Mail[],
-    write: ExecutionWrite,
-    after: AfterCommit[],
-    recorded: ActivityOutcome[],
-  ): Promise<Error | undefined> {
-    for (const mail of batch) {
-      const event = this.record(mail, write);
-      if (write.close !== undefined) return undefined;
-      if (event === undefined) continue;
-      if (mail.kind === 'activity') recorded.push(mail.outcome);
-      await this.run.deliver(event, this.writer.sizeBytes);
-      const failure = this.run.taskFailure ?? this.translate(this.run.takeCommands(), write, after);
-      if (failure !== undefined || write.close !== undefined) return failure;
-    }
-    return undefined;
   }
 
   private post(mail: Mail): void {
@@ -394,72 +332,14 @@ export class ExecutionHost implements ActivityOwner {
       const write = this.bareWrite();
       const recorded: ActivityOutcome[] = [];
       const after: AfterCommit[] = [];
-      const failure = await this.deliverAll(batch, write, after, recorded);
+      const failure = await this.recorder.deliverAll(batch, write, after, recorded);
       this.closing = write.close !== undefined;
       if (!(await this.commit(write))) return;
-      this.announce(recorded);
+      this.recorder.announce(recorded);
       if (failure !== undefined) return this.block(failure);
       for (const run of after) run();
       if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     }
-  }
-
-  /** Appends the event a piece of mail makes; undefined when there is none (a cancelled timer). */
-  private record(mail: Mail, write: ExecutionWrite): HistoryEvent | undefined {
-    switch (mail.kind) {
-      case 'activity':
-        return this.recordOutcome(mail.outcome, write);
-      case 'inbox':
-        return recordInbox(
-          { writer: this.writer, run: this.run, converter: this.services.converter },
-          mail.record,
-          write,
-        );
-      case 'sendFailed':
-        return recordSendFailure(this.writer, mail.failure, write);
-      case 'deadline': {
-        // The workflow's time is up: it closes TIMED_OUT without running its code again.
-        const event = this.writer.event('WorkflowExecutionTimedOut', { timeoutType: mail.timeoutType });
-        write.events.push(event);
-        write.close = 'TIMED_OUT';
-        return undefined;
-      }
-      case 'timer': {
-        const startedEventId = this.timers.disarm(mail.seq);
-        if (startedEventId === undefined) return undefined;
-        const event = this.writer.event('TimerFired', { seq: mail.seq, startedEventId });
-        write.events.push(event);
-        return event;
-      }
-    }
-  }
-
-  private announce(recorded: ActivityOutcome[]): void {
-    const hooks = this.services.hooks;
-    if (hooks.onActivityRecorded === undefined) return;
-    for (const o of recorded) {
-      hooks.onActivityRecorded({
-        workflowId: this.workflowId,
-        runId: this.runId,
-        activityType: o.state.record.activityType,
-        activityId: String(o.state.record.seq),
-        eventType: o.eventType,
-      });
-    }
-  }
-
-  private recordOutcome(o: ActivityOutcome, write: ExecutionWrite): HistoryEvent {
-    const r = o.state.record;
-    this.activities.delete(r.seq);
-    if (o.state.persisted) (write.deleteActivities ??= []).push(r.seq);
-    if (o.state.consumeInbox.length > 0) (write.consumedInbox ??= []).push(...o.state.consumeInbox.splice(0));
-    const [started, outcome] = this.writer.activityOutcome(o);
-    write.events.push(started, outcome);
-    return outcome;
-  }
-
-  private translate(commands: Command[], write: ExecutionWrite, after: AfterCommit[]): Error | undefined {
-    return translateCommands(this.turn, commands, write, after);
   }
 
   private async block(error: Error): Promise<void> {
@@ -475,9 +355,4 @@ export class ExecutionHost implements ActivityOwner {
       reportEnd(this.services, this.claimed.execution, { released: 'task failed' });
     }
   }
-}
-
-/** Inbox rows about activity tasks (a worker took an attempt, or reported its end). */
-function isActivityNews(record: InboxRecord): boolean {
-  return record.kind === 'activityStarted' || record.kind === 'activityResult';
 }
