@@ -2,31 +2,21 @@
  * Actions of Baton's workflow files on a real engine (real SQLite store, real worker, real HTTP
  * server): `http` (what is sent, the output, which failures are retried, its timeouts), `sleep`
  * (a durable timer), `publish` (an event on a durable topic) and a file `timeout` not reached.
- * `waitForSignal`, `workflow`, a file timeout reached and compensations: baton-actions-flow.test.ts.
+ * `waitForSignal` and `workflow`: baton-actions-flow.test.ts; a file timeout reached and
+ * compensations: baton-compensation.test.ts.
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApplicationFailure, type HistoryEvent } from '../../src/index.js';
+import { ApplicationFailure } from '../../src/index.js';
 import { startMockHttp, type MockHttp } from '../support/mock-http.js';
 import { openTestEnv } from '../support/harness.js';
 import { runWorkflowFiles } from '../support/workflow-files.js';
+import { events, rootOf } from './run-kit.js';
 
 /** Runs one Baton file given as text. */
 function runText(text: string, options: Parameters<typeof runWorkflowFiles>[1] = {}) {
   return runWorkflowFiles([], { ...options, texts: { 'wf.yaml': text } });
-}
-
-/** The first ApplicationFailure in a failure's cause chain (the activity's or the step's own). */
-function rootOf(failure: unknown): ApplicationFailure {
-  let f = failure as Error | undefined;
-  while (f !== undefined && !(f instanceof ApplicationFailure)) f = f.cause as Error | undefined;
-  if (f === undefined) throw new Error(`no ApplicationFailure in ${String(failure)}`);
-  return f;
-}
-
-function events<K extends HistoryEvent['eventType']>(history: HistoryEvent[], type: K) {
-  return history.filter((e): e is Extract<HistoryEvent, { eventType: K }> => e.eventType === type);
 }
 
 /** A port nothing listens on (bound, then closed). */

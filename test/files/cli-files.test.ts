@@ -28,11 +28,19 @@ describe.concurrent('baton validate / baton run (CLI, child process)', () => {
     const broken = join(dir, 'broken.yaml');
     writeFileSync(cyclic, CYCLE);
     writeFileSync(broken, 'name: Broken\nsteps:\n  a: [1, 2\n');
+    const yes = join(dir, 'yes.yaml');
+    writeFileSync(yes, 'name: Yes\nsteps:\n  a:\n    if: "yes"\n    action: { echo: 1 }\n');
     const ok = await runBaton(['validate', 'examples/files/capture.yaml']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('examples/files/capture.yaml: ok (baton: CapturePokemon@1, 3 steps)');
 
-    const bad = await runBaton(['validate', cyclic, broken, 'test/fixtures/samples/conductor/workflow.json']);
+    const bad = await runBaton([
+      'validate',
+      cyclic,
+      broken,
+      yes,
+      'test/fixtures/samples/conductor/workflow.json',
+    ]);
     expect(bad.code).toBe(1);
     const lines = bad.stderr.trim().split('\n');
     expect(
@@ -43,6 +51,9 @@ describe.concurrent('baton validate / baton run (CLI, child process)', () => {
       lines.some((l) => new RegExp(`^${broken}:\\d+:\\d+: `).test(l)),
       bad.stderr,
     ).toBe(true);
+    expect(lines, bad.stderr).toContain(
+      `${yes}:4:9: step 'a': if: expected true, false or one '\${…}' CEL expression that gives a boolean, got the string "yes" (text, not a boolean: write true or false, without quotes)`,
+    );
     expect(bad.stdout).toContain('workflow.json: ok (conductor: hello_workflow@1, 2 steps)');
   });
 

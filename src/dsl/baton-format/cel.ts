@@ -76,6 +76,11 @@ export interface CelProgram {
   /** The expression's text (without `${` `}`). */
   readonly source: string;
   readonly run: ParseResult;
+  /**
+   * The CEL type the checker gives it (`bool`, `string`, `int`, `list<int>`, `optional<dyn>` …);
+   * `dyn` when it depends on values only known at run time (`inputs.flag`, `steps.a.output`).
+   */
+  readonly type: string;
   /** `inputs.X` and `steps.X` it reads (X a literal name). */
   readonly references: readonly { root: 'inputs' | 'steps'; name: string }[];
 }
@@ -99,7 +104,12 @@ export function compileCel(source: string, kinds: CelScopeKinds): CelProgram | s
   const backtracking = methodCall(run.ast, 'matches');
   if (backtracking !== undefined)
     return `\`${source.slice(backtracking.start, backtracking.end)}\`: the method form x.matches(pattern) is not available (a backtracking regular expression can run for hours); write matches(x, pattern), which runs RE2 in linear time (at character ${backtracking.pos + 1})`;
-  return Object.freeze({ source, run, references: Object.freeze(referencesOf(run.ast)) });
+  return Object.freeze({
+    source,
+    run,
+    type: checked.type ?? 'dyn',
+    references: Object.freeze(referencesOf(run.ast)),
+  });
 }
 
 function celProblem(error: unknown, kinds: CelScopeKinds): string {

@@ -9,6 +9,7 @@ import { WorkflowFileError, type FileProblem } from '../files/file-error.js';
 import type { SourceDoc, ValuePath } from '../files/source.js';
 import type { FileGraphNode, FileWorkflow } from '../files/types.js';
 import { compileAction } from './compile-action.js';
+import { compileCondition } from './condition.js';
 import { compileTemplate, type Template, type TemplateSink } from './expressions.js';
 import { resolveGraph, type GraphInput, type ResolvedGraph } from './graph.js';
 import { inputPreparer, typeProblem } from './inputs.js';
@@ -33,6 +34,7 @@ interface StepEntry {
  *   declared twice, `dependsOn` naming an unknown step or state, a dependency cycle (named), a CEL
  *   syntax or type error, a variable out of scope (`item` outside `foreach`), `inputs.X` of an
  *   undeclared input, `steps.X` of an unknown step or of a step this one does not come after, an
+ *   `if` that is not a boolean (a string such as `"yes"`, an expression of another type), an
  *   input default of the wrong type.
  * @example
  * const capture = compileBatonFile(parseSource(readFileSync('capture.yaml', 'utf8'), 'capture.yaml'));
@@ -171,7 +173,8 @@ function compileStep(
   const { name, step, path } = entry;
   const each = step.foreach !== undefined;
   const mark = sink.references.length;
-  const ifT = step.if === undefined ? undefined : compileTemplate(step.if, [...path, 'if'], plain, sink);
+  const ifT =
+    step.if === undefined ? undefined : compileCondition(step.if, [...path, 'if'], name, plain, sink);
   const foreach =
     step.foreach === undefined ? undefined : compileTemplate(step.foreach, [...path, 'foreach'], plain, sink);
   const action = compileAction(

@@ -5,10 +5,11 @@
  * run is recorded and replayed like any workflow.
  *
  * A step runs when each dependency ended in the state it names (`COMPLETED` by default; `FAILED`,
- * `SKIPPED`, `ANY`), else it is SKIPPED; then its `if` (false: SKIPPED), then its action (once,
- * or per item of `foreach`). A step that fails for good fails the run (unless another step waits
- * for it with `:FAILED` or `:ANY`): the steps in flight are cancelled and awaited, the completed
- * ones compensated newest first, and the workflow fails with the step's failure.
+ * `SKIPPED`, `ANY`), else it is SKIPPED; then its `if` (false: SKIPPED; not a boolean: FAILED),
+ * then its action (once, or per item of `foreach`). A step that fails for good fails the run
+ * (unless another step waits for it with `:FAILED` or `:ANY`): the steps in flight are cancelled
+ * and awaited, the completed ones compensated newest first, and the workflow fails with the
+ * step's failure.
  */
 import { ApplicationFailure } from '../../common/failures.js';
 import type { WorkflowContext } from '../../runtime/context.js';
@@ -19,6 +20,7 @@ import { isCancellation } from '../../runtime/cancellation.js';
 import { markStep, type StepState } from '../files/step-kit.js';
 import { runAction, stepFailure, stepFailureReason } from './actions.js';
 import { toCel } from './cel.js';
+import { evaluateCondition } from './condition.js';
 import { celScope, evaluateTemplate, type CelScope } from './expressions.js';
 import { runForeach } from './foreach.js';
 import type { DependencyState } from './graph.js';
@@ -231,13 +233,8 @@ class GraphRun {
     const label = `step '${step.name}'`;
     try {
       if (step.if !== undefined) {
-        const condition = evaluateTemplate(step.if, this.scopeWith(), label);
-        if (typeof condition !== 'boolean')
-          throw ApplicationFailure.nonRetryable(
-            `${label}: if: expected true or false, got ${JSON.stringify(condition) ?? 'nothing'}`,
-            'ExpressionError',
-          );
-        if (!condition) return { state: 'SKIPPED', reason: 'its if is false' };
+        if (!evaluateCondition(step.if, this.scopeWith(), label))
+          return { state: 'SKIPPED', reason: 'its if is false' };
       }
       markStep(this.ctx, step.name, 'RUNNING');
       const value =

@@ -33,7 +33,8 @@ export interface SourceDoc {
 export interface ParseSourceOptions {
   /**
    * Replace every TAB character with two spaces before parsing (what uTask's own test harness does
-   * with its tab-indented templates). YAML forbids tabs as indentation.
+   * with its tab-indented templates). YAML forbids tabs as indentation. Lines and columns still
+   * refer to the text as given: a TAB counts as one column (a character, as editors count).
    * @default false
    */
   tabsAsSpaces?: boolean;
@@ -53,13 +54,18 @@ export interface ParseSourceOptions {
 export function parseSource(text: string, file: string, options: ParseSourceOptions = {}): SourceDoc {
   const replace = options.tabsAsSpaces === true && text.includes('\t');
   const source = replace ? text.replace(/\t/g, '  ') : text;
-  if (file.toLowerCase().endsWith('.json')) checkJson(source, file);
+  // Positions are in the text as given: with TABs replaced, an offset in `source` is mapped back.
+  const original = replace ? (offset: number) => positionAt(text, originalOffset(text, offset)) : undefined;
+  if (file.toLowerCase().endsWith('.json'))
+    checkJson(source, file, original ?? ((offset) => positionAt(source, offset)));
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const position = (offset: number): FilePosition => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  const position =
+    original ??
+    ((offset: number): FilePosition => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { line, column: col };
+    });
   if (document.errors.length > 0)
     throw new WorkflowFileError(
       document.errors.map((e) => ({
@@ -102,23 +108,40 @@ export function parseSource(text: string, file: string, options: ParseSourceOpti
  * A `.json` file must be JSON (the YAML parser that gives positions also takes trailing commas,
  * single quotes and comments): `JSON.parse`'s complaint, at its line and column.
  */
-function checkJson(text: string, file: string): void {
+function checkJson(text: string, file: string, position: (offset: number) => FilePosition): void {
   try {
     JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = /position (\d+)/.exec(message);
     const offset = at === null ? text.length : Number(at[1]);
-    const before = text.slice(0, offset).split('\n');
     throw new WorkflowFileError([
       {
         file,
-        line: before.length,
-        column: (before[before.length - 1]?.length ?? 0) + 1,
+        ...position(offset),
         message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
       },
     ]);
   }
+}
+
+/** The 1-based line and column of `offset` in `text` (a TAB is one column, as any character). */
+function positionAt(text: string, offset: number): FilePosition {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
+}
+
+/**
+ * The offset in `text` of `offset` in `text` with every TAB replaced by two spaces: each TAB
+ * before it took one character more; an offset on the second space of a TAB is the TAB's.
+ */
+function originalOffset(text: string, offset: number): number {
+  let shift = 0;
+  for (let i = text.indexOf('\t'); i !== -1 && i + shift < offset; i = text.indexOf('\t', i + 1)) {
+    if (i + shift + 1 === offset) return i;
+    shift++;
+  }
+  return offset - shift;
 }
 
 /** The first line of a `yaml` error message, with tabs explained. */

@@ -38,10 +38,11 @@ export function stepViews(history: readonly HistoryEvent[], converter: DataConve
   for (const e of history) {
     if (e.eventType === 'MarkerRecorded' && e.attrs.markerName === STEP_MARKER && e.payload !== undefined) {
       const mark = converter.fromPayload<StepMark>(e.payload);
-      const view = views.get(mark.step);
+      let view = views.get(mark.step);
       if (view === undefined) {
-        views.set(mark.step, { step: mark.step, state: mark.state, attempt: 0, startedAtMs: e.timeMs });
-        continue;
+        // Its first mark: RUNNING, or the final one of a step that never ran (skipped, or failed on its `if`).
+        view = { step: mark.step, state: mark.state, attempt: 0, startedAtMs: e.timeMs };
+        views.set(mark.step, view);
       }
       view.state = mark.state;
       if (mark.state === 'RUNNING') delete view.endedAtMs;

@@ -4,9 +4,9 @@
  * synchronously in workflow code (pure, deterministic). The result of a render is always a string,
  * as in uTask: values print as Go prints them (`<no value>` for a missing key, `map[k:v]`, `[a b]`).
  */
+import { TemplateSyntaxError } from './template-lex.js';
 import {
   parseTemplate,
-  TemplateSyntaxError,
   type Command,
   type Operand,
   type ParsedTemplate,
@@ -22,7 +22,8 @@ import {
   type FuncContext,
 } from './template-funcs.js';
 
-export { TemplateSyntaxError, type ParsedTemplate, type TemplatePosition } from './template-parse.js';
+export { TemplateSyntaxError, type TemplatePosition } from './template-lex.js';
+export type { ParsedTemplate } from './template-parse.js';
 export { goJson, goPrint, TEMPLATE_FUNCTION_NAMES } from './template-funcs.js';
 
 /** A template that failed while rendering (a bad argument, a field of a string, bad JSON …). */
