@@ -74,17 +74,31 @@ export class NonDeterminismError extends BatonError {
   }
 }
 
-/** `Name: message ← Name: message …` along an error's causes (four at most). */
+/** `Name: message ← Name: message …` along an error's causes (four at most); never throws. */
 function causeChain(err: unknown): string {
   const parts: string[] = [];
   for (let e = err; parts.length < 4; e = e.cause) {
     if (!(e instanceof Error)) {
-      if (e !== undefined) parts.push(typeof e === 'string' ? e : (JSON.stringify(e) ?? typeof e));
+      if (e !== undefined || parts.length === 0) parts.push(printable(e));
       break;
     }
     parts.push(`${e.name}: ${e.message}`);
   }
   return parts.join(' ← ');
+}
+
+/** A value as text for a message: strings as they are, others as JSON where it can be made. */
+function printable(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return `a value of type ${typeof value}`;
+    }
+  }
 }
 
 /**

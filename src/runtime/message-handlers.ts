@@ -1,6 +1,20 @@
 import { QueryFailedError, QueryNotRegisteredError, type QueryHandler } from './queries.js';
 import { SignalRegistry, type SignalHandler } from './signals.js';
 import type { RegisteredUpdate } from './updates.js';
+import { CancellationScope, runIn } from './scopes.js';
+
+/**
+ * Where queries and update validators run: they must not change the workflow, so a promise they
+ * leave rejected is dropped instead of failing the workflow task (or ending the process).
+ */
+const readOnly = new CancellationScope(false, undefined, { unhandledRejection: () => undefined });
+
+/** Swallows the rejection of a promise a handler returned where a value was expected. */
+function dropPromise(value: unknown): boolean {
+  if (!(value instanceof Promise)) return false;
+  value.catch(() => undefined);
+  return true;
+}
 
 /**
  * The handlers a workflow set for signals, queries and updates. Signals that arrive before their
@@ -40,11 +54,11 @@ export class MessageHandlers {
     if (handler === undefined) throw new QueryNotRegisteredError(name, [...this.queries.keys()]);
     let result: unknown;
     try {
-      result = handler(...args);
+      result = runIn(readOnly, () => handler(...args));
     } catch (err) {
       throw new QueryFailedError(`query '${name}' failed: ${(err as Error).message}`, err);
     }
-    if (result instanceof Promise) {
+    if (dropPromise(result)) {
       throw new QueryFailedError(`query '${name}' returned a promise; query handlers must be synchronous`);
     }
     return result;
@@ -58,7 +72,11 @@ export class MessageHandlers {
       return new Error(`update '${name}' is not registered by the workflow; registered: ${known}`);
     }
     try {
-      update.validator?.(...args);
+      const verdict: unknown = runIn(readOnly, () => update.validator?.(...args));
+      if (dropPromise(verdict))
+        return new Error(
+          `the validator of update '${name}' returned a promise; validators must be synchronous`,
+        );
       return undefined;
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));

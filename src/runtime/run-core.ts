@@ -3,6 +3,7 @@ import { ActivityFailure, CancelledFailure } from '../common/failures.js';
 import type { HistoryEvent } from '../common/history.js';
 import type { Command } from './commands.js';
 import { CommandLog } from './command-log.js';
+import { isCancellation } from './cancellation.js';
 import { CancellationScope, type ScopeOwner } from './scopes.js';
 import { NonDeterminismError, UnhandledRejectionError } from '../common/errors.js';
 
@@ -129,10 +130,14 @@ export abstract class RunCore implements ScopeOwner {
 
   /**
    * A promise the code made rejected with no handler: the workflow task fails with
-   * {@link UnhandledRejectionError} (ignored once the run has closed or already failed its task).
+   * {@link UnhandledRejectionError} (ignored once the run has closed or already failed its task,
+   * and when it is a cancellation after the workflow was asked to cancel).
    */
   unhandledRejection(reason: unknown): void {
     if (this.closed || this.taskFailure !== undefined) return;
+    // A floating activity or timer that a requested cancellation rejected cannot change what the
+    // workflow does next: ignored, or a cancelled workflow could never finish its cleanup.
+    if (this.root.cancelRequested && isCancellation(reason)) return;
     const { workflowType, workflowId } = this.identity;
     this.fail(new UnhandledRejectionError(workflowType, workflowId, reason));
   }

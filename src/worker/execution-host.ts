@@ -2,6 +2,7 @@ import { LeaseLostError, WorkflowTypeNotRegisteredError } from '../common/errors
 import { childLogger, type Logger } from '../common/logger.js';
 import type { EventOf } from '../common/history.js';
 import { WorkflowRun } from '../runtime/workflow-run.js';
+import type { WorkflowDefinition } from '../runtime/definitions.js';
 import type { ClaimedExecution, ExecutionWrite, InboxRecord } from '../store/types.js';
 import type { ActivityState } from './activity-state.js';
 import { ActivityRunner, type ActivityOutcome, type ActivityOwner } from './activity-runner.js';
@@ -65,13 +66,9 @@ export class ExecutionHost implements ActivityOwner {
       claimed.history.reduce((n, event) => n + eventSizeBytes(event), 0),
     );
     this.taskAttempt = e.taskAttempt;
-    const definition = services.workflow(e.workflowType);
-    if (definition === undefined)
-      throw new WorkflowTypeNotRegisteredError(
-        `workflow type '${e.workflowType}' is not registered on this worker (task queue '${services.taskQueue}'); registered: ${services.workflowTypes().join(', ') || '(none)'}`,
-      );
     const started = claimed.history[0] as EventOf<'WorkflowExecutionStarted'>;
     this.started = started;
+    const definition = services.workflow(e.workflowType) ?? this.codeToTimeOut();
     this.run = new WorkflowRun(definition, started, e.runId, {
       converter: services.converter,
       settle,
@@ -101,6 +98,22 @@ export class ExecutionHost implements ActivityOwner {
   }
 
   /**
+   * The definition of a workflow type this worker does not have, when the execution is past its
+   * deadline: {@link resume} then closes it TIMED_OUT without running any code, so a stand-in
+   * that never runs will do. Otherwise the type's absence blocks the workflow task.
+   *
+   * @throws WorkflowTypeNotRegisteredError naming the type and the registered ones.
+   */
+  private codeToTimeOut(): WorkflowDefinition {
+    const due = workflowDeadline(this.started);
+    if (due !== undefined && due.atMs <= this.services.clock.nowMs())
+      return { name: this.workflowType, fn: () => new Promise<never>(() => undefined) };
+    throw new WorkflowTypeNotRegisteredError(
+      `workflow type '${this.workflowType}' is not registered on this worker (task queue '${this.services.taskQueue}'); registered: ${this.services.workflowTypes().join(', ') || '(none)'}`,
+    );
+  }
+
+  /**
    * Builds the host of a claimed execution; when its workflow type is not registered here, blocks
    * the workflow task (the error is visible in `describe()`) and returns undefined.
    */
@@ -111,7 +124,8 @@ export class ExecutionHost implements ActivityOwner {
     try {
       return new ExecutionHost(services, claimed);
     } catch (err) {
-      await blockTask(services, claimed.execution, claimed.execution.taskAttempt, err as Error);
+      const due = workflowDeadline(claimed.history[0] as EventOf<'WorkflowExecutionStarted'>);
+      await blockTask(services, claimed.execution, claimed.execution.taskAttempt, err as Error, due?.atMs);
       return undefined;
     }
   }
@@ -248,18 +262,11 @@ export class ExecutionHost implements ActivityOwner {
 
   private async resume(): Promise<void> {
     const { history, pendingActivities, inbox } = this.claimed;
+    if (this.timeOutIfDue()) return; // past its deadline: no need to run the code again
     await this.run.replay(history);
-    if (this.run.taskFailure !== undefined) {
-      // A task that keeps failing does not hold the workflow's own timeouts off (as Temporal).
-      const due = workflowDeadline(this.started);
-      if (due === undefined || due.atMs > this.services.clock.nowMs())
-        return this.block(this.run.taskFailure);
-      this.children.markChildren(history); // the close applies the parent close policy to them
-      this.mail.unshift({ kind: 'deadline', timeoutType: due.timeoutType });
-      return;
-    }
+    if (this.run.taskFailure !== undefined) return this.failTask(this.run.taskFailure);
     const reopened = reopenActivities(this.services, history, pendingActivities, this.activities);
-    if (reopened instanceof Error) return this.block(reopened);
+    if (reopened instanceof Error) return this.failTask(reopened);
     this.armDeadline();
     for (const timer of openTimers(history))
       this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
@@ -281,7 +288,7 @@ export class ExecutionHost implements ActivityOwner {
       this.closing = write.close !== undefined;
       if (!(await this.commit(write))) return;
     }
-    if (failure !== undefined) return this.block(failure);
+    if (failure !== undefined) return this.failTask(failure);
     this.taskAttempt = 0;
     if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     for (const run of after) run();
@@ -336,10 +343,32 @@ export class ExecutionHost implements ActivityOwner {
       this.closing = write.close !== undefined;
       if (!(await this.commit(write))) return;
       this.recorder.announce(recorded);
-      if (failure !== undefined) return this.block(failure);
+      if (failure !== undefined) {
+        if (this.timeOutIfDue()) continue; // what the failed turn scheduled never starts
+        return this.block(failure);
+      }
       for (const run of after) run();
       if (write.close !== undefined) return this.leave('closed', { closed: write.close as ClosedStatus });
     }
+  }
+
+  /**
+   * When the workflow's execution or run deadline has passed, queues its close (TIMED_OUT) as
+   * the next turn and returns true: a workflow task that cannot succeed (a bug, a
+   * non-determinism, an unregistered activity or workflow type) does not hold the deadline off,
+   * as in Temporal.
+   */
+  private timeOutIfDue(): boolean {
+    const due = workflowDeadline(this.started);
+    if (this.gone || due === undefined || due.atMs > this.services.clock.nowMs()) return false;
+    this.children.markChildren(this.claimed.history); // the close applies the parent close policy
+    this.mail.unshift({ kind: 'deadline', timeoutType: due.timeoutType });
+    return true;
+  }
+
+  /** A workflow task failed: the execution times out if its deadline has passed, else it is blocked. */
+  private async failTask(error: Error): Promise<void> {
+    if (!this.timeOutIfDue()) await this.block(error);
   }
 
   private async block(error: Error): Promise<void> {

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { Baton, historyToJson, silentLogger } from '../../src/index.js';
+import {
+  Baton,
+  CancelledFailure,
+  QueryFailedError,
+  WorkflowFailedError,
+  historyToJson,
+  silentLogger,
+} from '../../src/index.js';
 import { runTs, type Child } from '../support/child.js';
 import { eventually } from '../support/harness.js';
 
@@ -17,8 +24,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startWorker(mode: string, ...extra: string[]): Promise<Child> {
-  const child = runTs('test/fixtures/floating-worker.ts', [url, mode, ...extra]);
+async function startWorker(mode: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  const child = runTs('test/fixtures/floating-worker.ts', [url, mode], env);
   children.push(child);
   await eventually(
     () => (child.stdout().includes('ready') || child.proc.exitCode !== null ? true : undefined),
@@ -69,4 +76,55 @@ test('a rejection outside workflow code still ends the process, as Node does wit
   const { code } = await stray.exited;
   expect(code).toBe(1);
   expect(stray.stderr()).toContain('a stray rejection outside workflow code');
+}, 30_000);
+
+test('query handlers and update validators cannot fail the task or end the process; a cancelled floating call is no failure; an unprintable reason is still reported', async () => {
+  const baton = await Baton.open(url, { logger: silentLogger });
+  try {
+    const worker = await startWorker('buggy');
+    const handlers = await baton.client.start('Handlers', {
+      workflowId: 'handlers-1',
+      taskQueue: 'floating',
+    });
+    expect(await handlers.query('hp')).toBe(7);
+    const asyncQuery = await handlers.query('asyncHp').catch((e: unknown) => e);
+    expect(asyncQuery).toBeInstanceOf(QueryFailedError);
+    expect((asyncQuery as Error).message).toContain('query handlers must be synchronous');
+    const update = await handlers.executeUpdate('heal', { args: [-1] }).catch((e: unknown) => e);
+    expect((update as Error).message).toContain("the validator of update 'heal' returned a promise");
+
+    const cyclic = await baton.client.start('Cyclic', { workflowId: 'cyclic-1', taskQueue: 'floating' });
+    const failure = await eventually(async () => (await cyclic.describe()).workflowTaskFailure, 20_000);
+    expect(failure.message).toMatch(/^UnhandledRejectionError: .*workflow 'Cyclic'.*: \[object Object\]$/);
+
+    const cancelled = await baton.client.start('CancelFloating', {
+      workflowId: 'cancel-floating-1',
+      taskQueue: 'floating',
+    });
+    await eventually(async () =>
+      (await cancelled.describe()).pendingActivities.length > 0 ? true : undefined,
+    );
+    await cancelled.cancel();
+    const err = await cancelled.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await cancelled.describe()).status).toBe('CANCELED');
+
+    expect((await handlers.describe()).workflowTaskFailure).toBeUndefined();
+    expect(worker.proc.exitCode).toBeNull();
+    expect(worker.stderr()).toBe('');
+  } finally {
+    await baton.close();
+  }
+}, 60_000);
+
+test('under --unhandled-rejections=warn a stray rejection only warns, as without Baton', async () => {
+  const stray = await startWorker('stray', { NODE_OPTIONS: '--unhandled-rejections=warn' });
+  await eventually(() =>
+    stray.stderr().includes('a stray rejection outside workflow code') ? true : undefined,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(stray.proc.exitCode).toBeNull();
+  stray.proc.kill('SIGKILL');
+  await stray.exited;
 }, 30_000);

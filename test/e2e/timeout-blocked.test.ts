@@ -37,7 +37,9 @@ for (const option of ['workflowExecutionTimeout', 'workflowRunTimeout'] as const
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
     expect(((err as WorkflowFailedError).cause as Error).message).toContain(option);
-    expect((await h.describe()).status).toBe('TIMED_OUT');
+    const described = await h.describe();
+    expect(described.status).toBe('TIMED_OUT');
+    expect(described.workflowTaskFailure).toBeUndefined();
     const types = (await h.fetchHistory()).events.map((e) => e.eventType);
     expect(types.at(-1)).toBe('WorkflowExecutionTimedOut');
     expect(types.filter((t) => t === 'WorkflowExecutionTimedOut')).toHaveLength(1);
@@ -47,3 +49,42 @@ for (const option of ['workflowExecutionTimeout', 'workflowRunTimeout'] as const
     await eventually(async () => ((await child.describe()).status === 'TERMINATED' ? true : undefined));
   }, 30_000);
 }
+
+const missingActivity = defineWorkflow('CallsMissingActivity', async (ctx) => {
+  await ctx.activities<{ nope(): Promise<void> }>({ startToCloseTimeout: '5s' }).nope();
+});
+
+it('a run timeout ends an execution that calls an activity no worker has, once, without a claim loop', async () => {
+  const env = await openTestEnv();
+  let failedTasks = 0;
+  env.worker({
+    taskQueue: 'blocked',
+    workflows: [missingActivity],
+    hooks: { onWorkflowTaskFailed: () => void failedTasks++ },
+  });
+  const t0 = performance.now();
+  const h = await env.baton.client.start(missingActivity, { taskQueue: 'blocked', workflowRunTimeout: 2000 });
+  const err = await h.result().catch((e: unknown) => e);
+  expect(performance.now() - t0).toBeGreaterThanOrEqual(2000 - TOLERANCE_MS);
+  expect(((err as WorkflowFailedError).cause as Error).message).toContain('workflowRunTimeout');
+  // Back-off 1 s: tried at ~0 and ~1 s, then closed at the deadline (a loop would fail hundreds).
+  expect(failedTasks).toBeGreaterThanOrEqual(1);
+  expect(failedTasks).toBeLessThanOrEqual(3);
+}, 30_000);
+
+it('an execution of a workflow type no worker has times out at its deadline', async () => {
+  const env = await openTestEnv();
+  env.worker({ taskQueue: 'blocked', workflows: [waiting] });
+  const t0 = performance.now();
+  const h = await env.baton.client.start('NobodyHasThisType', {
+    taskQueue: 'blocked',
+    workflowExecutionTimeout: 1500,
+  });
+  const failure = await eventually(async () => (await h.describe()).workflowTaskFailure);
+  expect(failure.message).toContain("workflow type 'NobodyHasThisType' is not registered");
+  const err = await h.result().catch((e: unknown) => e);
+  expect(performance.now() - t0).toBeGreaterThanOrEqual(1500 - TOLERANCE_MS);
+  expect(((err as WorkflowFailedError).cause as Error).message).toContain('workflowExecutionTimeout');
+  const types = (await h.fetchHistory()).events.map((e) => e.eventType);
+  expect(types).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionTimedOut']);
+}, 30_000);
