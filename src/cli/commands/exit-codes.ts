@@ -2,13 +2,15 @@
  * The one place where an error of a client command becomes an exit code and the lines printed for
  * it (to stderr): 1 when the workflow (or the query or update handler it ran) failed, 2 when the
  * request could not be made (bad usage, malformed input, an unknown or closed workflow execution,
- * an unusable store, nobody answering a query).
+ * an unknown schedule or a schedule id taken, an unusable store, nobody answering a query).
  */
 import {
   DataConverterError,
   QueryFailedError,
   QueryNotRegisteredError,
   QueryTimeoutError,
+  ScheduleAlreadyRunningError,
+  ScheduleNotFoundError,
   StoreError,
   ValidationError,
   WorkflowExecutionAlreadyStartedError,
@@ -52,6 +54,9 @@ export function errorExit(error: unknown): ErrorExit | undefined {
   const usage = (line: string): ErrorExit => ({ code: ExitCode.USAGE, lines: [printable(`baton: ${line}`)] });
   if (error instanceof UsageError) return usage(error.message);
   if (error instanceof WorkflowNotFoundError) return usage(notFoundLine(error));
+  if (error instanceof ScheduleNotFoundError) return usage(`schedule '${error.scheduleId}' not found`);
+  if (error instanceof ScheduleAlreadyRunningError)
+    return usage(`schedule '${error.scheduleId}' already exists (delete it first, or choose another id)`);
   if (error instanceof StoreError) return usage(`store error: ${error.message}`);
   if (
     error instanceof ValidationError ||
