@@ -6,9 +6,11 @@ import { runningCodeOwner, type ScopeOwner } from './scopes.js';
  * under Node's default `--unhandled-rejections=throw`. While something runs workflow code (a
  * worker, a replay) one `unhandledRejection` listener is installed: a rejection made by workflow
  * code fails that run's workflow task with `UnhandledRejectionError`, as Temporal's TypeScript
- * SDK does. Any other rejection is thrown again when Node would have thrown it (the default
- * `throw` mode, and no listener of the application's own); under `warn` or `none`, or beside an
- * application's listener, Baton leaves it alone.
+ * SDK does. Any other rejection gets what Node would have done without this listener: thrown
+ * again in the default `throw` mode, a warning and exit code 1 under `warn-with-error-code`,
+ * nothing more under `warn` or `none`; beside an application's own listener, Baton leaves it to
+ * that listener. Under `strict` Node raises the rejection before any listener runs, so even a
+ * workflow's rejection ends the process there.
  *
  * Two copies of Baton in one process (say, `src` and `dist`) share one listener through a
  * registry on `globalThis`, so each finds its own workflows' rejections and neither hides a
@@ -28,13 +30,17 @@ const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= {
   listener: undefined,
 }) as Registry;
 
-/** The `--unhandled-rejections` mode Node runs in (`throw` unless set on the command line or in NODE_OPTIONS). */
+/**
+ * The `--unhandled-rejections` mode Node runs in: `throw` unless set on the command line or in
+ * NODE_OPTIONS (`--unhandled-rejections=MODE` or `--unhandled-rejections MODE`; the last wins).
+ */
 function nodeMode(): string {
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   let mode = 'throw';
-  for (const flag of flags) {
-    const m = /^--unhandled-rejections=(\S+)$/.exec(flag);
-    if (m !== null) mode = m[1]!;
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (flag.startsWith('--unhandled-rejections=')) mode = flag.slice('--unhandled-rejections='.length);
+    else if (flag === '--unhandled-rejections' && flags[i + 1] !== undefined) mode = flags[++i]!;
   }
   return mode;
 }
@@ -47,7 +53,14 @@ function onUnhandledRejection(reason: unknown): void {
     return;
   }
   const others = process.listeners('unhandledRejection').filter((l) => l !== registry.listener);
-  if (others.length === 0 && nodeMode() === 'throw') throw reason;
+  if (others.length > 0) return; // the application's own listener decides
+  // What Node does when nobody listens (`warn` and `none` need nothing: Node warns itself, or not).
+  const mode = nodeMode();
+  if (mode === 'throw') throw reason;
+  if (mode === 'warn-with-error-code') {
+    process.emitWarning(`Unhandled promise rejection: ${String(reason)}`, 'UnhandledPromiseRejectionWarning');
+    process.exitCode = 1;
+  }
 }
 
 /**

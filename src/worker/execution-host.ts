@@ -262,11 +262,11 @@ export class ExecutionHost implements ActivityOwner {
 
   private async resume(): Promise<void> {
     const { history, pendingActivities, inbox } = this.claimed;
-    if (this.timeOutIfDue()) return; // past its deadline: no need to run the code again
+    if (this.timeOutIfDue(inbox)) return; // past its deadline: no need to run the code again
     await this.run.replay(history);
-    if (this.run.taskFailure !== undefined) return this.failTask(this.run.taskFailure);
+    if (this.run.taskFailure !== undefined) return this.failTask(this.run.taskFailure, inbox);
     const reopened = reopenActivities(this.services, history, pendingActivities, this.activities);
-    if (reopened instanceof Error) return this.failTask(reopened);
+    if (reopened instanceof Error) return this.failTask(reopened, inbox);
     this.armDeadline();
     for (const timer of openTimers(history))
       this.timers.arm(timer.attrs.seq, timer.eventId, timer.attrs.fireAtMs);
@@ -358,17 +358,20 @@ export class ExecutionHost implements ActivityOwner {
    * non-determinism, an unregistered activity or workflow type) does not hold the deadline off,
    * as in Temporal.
    */
-  private timeOutIfDue(): boolean {
+  private timeOutIfDue(unrecorded?: readonly InboxRecord[]): boolean {
     const due = workflowDeadline(this.started);
     if (this.gone || due === undefined || due.atMs > this.services.clock.nowMs()) return false;
     this.children.markChildren(this.claimed.history); // the close applies the parent close policy
-    this.mail.unshift({ kind: 'deadline', timeoutType: due.timeoutType });
+    this.mail.unshift({ kind: 'deadline', timeoutType: due.timeoutType, inbox: unrecorded ?? [] });
     return true;
   }
 
-  /** A workflow task failed: the execution times out if its deadline has passed, else it is blocked. */
-  private async failTask(error: Error): Promise<void> {
-    if (!this.timeOutIfDue()) await this.block(error);
+  /**
+   * A workflow task failed: the execution times out if its deadline has passed (recording first
+   * the claimed inbox rows in `unrecorded`), else it is blocked.
+   */
+  private async failTask(error: Error, unrecorded?: readonly InboxRecord[]): Promise<void> {
+    if (!this.timeOutIfDue(unrecorded)) await this.block(error);
   }
 
   private async block(error: Error): Promise<void> {

@@ -15,7 +15,12 @@ export type Mail =
   | { kind: 'activity'; outcome: ActivityOutcome }
   | { kind: 'inbox'; record: InboxRecord }
   | { kind: 'timer'; seq: number }
-  | { kind: 'deadline'; timeoutType: DeadlineType }
+  /**
+   * The workflow's time is up. `inbox`: rows claimed with the execution and not yet recorded,
+   * recorded first (signals, cancel requests, child news: the client was told they were
+   * accepted); updates among them are left to fail with the close, as no code runs to validate them.
+   */
+  | { kind: 'deadline'; timeoutType: DeadlineType; inbox?: readonly InboxRecord[] }
   /** A child start, signal or cancel request the store refused. */
   | { kind: 'sendFailed'; failure: ChildSendFailure };
 
@@ -97,6 +102,8 @@ export class MailRecorder {
         return recordSendFailure(this.writer, mail.failure, write);
       case 'deadline': {
         // The workflow's time is up: it closes TIMED_OUT without running its code again.
+        for (const record of mail.inbox ?? [])
+          if (record.kind !== 'update' && !isActivityNews(record)) recordInbox(this.inbox, record, write);
         const event = this.writer.event('WorkflowExecutionTimedOut', { timeoutType: mail.timeoutType });
         write.events.push(event);
         write.close = 'TIMED_OUT';

@@ -46,10 +46,20 @@ export function taskRetryDelayMs(attempt: number): number {
 }
 
 /**
+ * When a failed workflow task is tried again: after its back-off, brought forward to `notAfterMs`
+ * while that is still ahead (once it has passed, the claim that tried to close the execution
+ * failed, so the back-off applies rather than an immediate retry loop).
+ */
+function retryAt(nowMs: number, taskAttempt: number, notAfterMs: number | undefined): number {
+  const afterBackOff = nowMs + taskRetryDelayMs(taskAttempt + 1);
+  return notAfterMs !== undefined && notAfterMs > nowMs ? Math.min(afterBackOff, notAfterMs) : afterBackOff;
+}
+
+/**
  * Hands back an execution whose workflow task failed: the error is recorded for `describe()` and
  * the task is tried again after its back-off (at once by a newly started worker), and never
- * later than `notAfterMs` (epoch ms; the workflow's execution or run deadline, so that a task
- * that keeps failing still times the workflow out on time).
+ * later than `notAfterMs` while that is ahead (epoch ms; the workflow's execution or run
+ * deadline, so that a task that keeps failing still times the workflow out on time).
  */
 export async function blockTask(
   services: WorkerServices,
@@ -68,7 +78,7 @@ export async function blockTask(
     taskQueue: e.taskQueue,
     workerId: services.identity,
     epoch: e.leaseEpoch,
-    readyAtMs: Math.min(services.clock.nowMs() + taskRetryDelayMs(taskAttempt + 1), notAfterMs ?? Infinity),
+    readyAtMs: retryAt(services.clock.nowMs(), taskAttempt, notAfterMs),
     taskError: `${error.name}: ${error.message}`,
   });
   services.hooks.onWorkflowTaskFailed?.({ workflowId: e.workflowId, runId: e.runId, error });

@@ -88,3 +88,51 @@ it('an execution of a workflow type no worker has times out at its deadline', as
   const types = (await h.fetchHistory()).events.map((e) => e.eventType);
   expect(types).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionTimedOut']);
 }, 30_000);
+
+it('when the store refuses the timeout close, the task backs off instead of being retried at once', async () => {
+  const env = await openTestEnv();
+  const store = env.baton.store;
+  const commit = store.commit.bind(store);
+  let refusing = true;
+  let refused = 0;
+  store.commit = async (write) => {
+    if (refusing && write.close === 'TIMED_OUT') {
+      refused++;
+      throw new Error('SQLITE_IOERR: disk I/O error (simulated)');
+    }
+    return commit(write);
+  };
+  env.worker({ taskQueue: 'blocked', workflows: [waiting] });
+  const h = await env.baton.client.start(waiting, { taskQueue: 'blocked', workflowRunTimeout: 300 });
+  await eventually(() => (refused > 0 ? true : undefined));
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // Back-off 1 s, then 2 s: at most three tries in those 2 s (a retry loop made thousands).
+  expect(refused).toBeLessThanOrEqual(3);
+  refusing = false;
+  const err = await h.result().catch((e: unknown) => e);
+  expect(((err as WorkflowFailedError).cause as Error).message).toContain('workflowRunTimeout');
+}, 30_000);
+
+it('signals and a cancel request sent before the deadline are in the history when a later claim times the execution out', async () => {
+  const env = await openTestEnv();
+  const h = await env.baton.client.start(waiting, {
+    taskQueue: 'blocked',
+    workflowExecutionTimeout: 500,
+  });
+  await h.signal('advance', 1);
+  await h.signal('advance', 2);
+  await h.cancel('Mewtwo fled');
+  await new Promise((resolve) => setTimeout(resolve, 600)); // no worker until the deadline has passed
+  env.worker({ taskQueue: 'blocked', workflows: [waiting] });
+  const err = await h.result().catch((e: unknown) => e);
+  expect(((err as WorkflowFailedError).cause as Error).message).toContain('workflowExecutionTimeout');
+  const events = (await h.fetchHistory()).events;
+  expect(events.map((e) => e.eventType)).toEqual([
+    'WorkflowExecutionStarted',
+    'WorkflowExecutionSignaled',
+    'WorkflowExecutionSignaled',
+    'WorkflowExecutionCancelRequested',
+    'WorkflowExecutionTimedOut',
+  ]);
+  expect(events[3]!.attrs).toMatchObject({ reason: 'Mewtwo fled' });
+}, 30_000);
