@@ -45,9 +45,10 @@ export async function loadWorkflowFile(
 /**
  * Compiles a workflow file's text; `file` names it in problems (a name ending in `.json` is JSON).
  *
- * A uTask template indented with TAB characters (YAML forbids them) is read again with each TAB
- * turned into two spaces, as uTask's own test harness does, and the result carries a warning; any
- * other file with TAB indentation is refused with the line of the first TAB.
+ * A uTask template indented with TAB characters (YAML forbids them) is read again with each TAB of
+ * its indentation turned into two spaces, as uTask's own test harness does (other TABs, say in a
+ * quoted value, are kept), and the result carries a warning; when that read fails too, its problems
+ * are reported; any other file with TAB indentation is refused with the line of the first TAB.
  *
  * @throws WorkflowFileError as {@link loadWorkflowFile}.
  */
@@ -90,6 +91,12 @@ export function detectFormat(value: unknown): FileFormat {
   return 'baton';
 }
 
+/**
+ * Parses the text; a file refused for TAB indentation that may be a uTask template is read again
+ * with its indentation TABs as two spaces. When that fails too, its problems are the ones shown
+ * (the first read's are mostly TAB noise and what the TABs garbled), with a line saying how the
+ * file was read; when it parses but is no uTask template, the file is refused for its TABs.
+ */
 function parseWithTabFallback(text: string, file: string, format: FileFormat | undefined): SourceDoc {
   try {
     return parseSource(text, file);
@@ -98,17 +105,36 @@ function parseWithTabFallback(text: string, file: string, format: FileFormat | u
     const tabIndented =
       error instanceof WorkflowFileError &&
       error.problems.some((p) => p.message.includes('TAB')) &&
+      /^[ ]*\t/m.test(text) &&
       (format === undefined || format === 'utask');
     if (!tabIndented) throw error;
     let doc: SourceDoc;
     try {
       doc = parseSource(text, file, { tabsAsSpaces: true });
-    } catch {
-      throw error;
+    } catch (again) {
+      if (again instanceof WorkflowFileError) throw withTabNote(again);
+      throw again;
     }
-    if (format === undefined && !looksLikeUtask(doc.value)) throw error;
+    if (format === undefined && !looksLikeUtask(doc.value)) throw tabError(text, file);
     return doc;
   }
+}
+
+/**
+ * The problems of the text read with TABs as spaces, then one line saying so (at the last
+ * problem's place, so that it comes last).
+ */
+function withTabNote(error: WorkflowFileError): WorkflowFileError {
+  const last = error.problems[error.problems.length - 1];
+  if (last === undefined) return error;
+  return new WorkflowFileError([
+    ...error.problems,
+    {
+      ...last,
+      message:
+        "the file's indentation TABs were read as two spaces each, as uTask's test harness does (YAML forbids TABs as indentation)",
+    },
+  ]);
 }
 
 function tabError(text: string, file: string): WorkflowFileError {

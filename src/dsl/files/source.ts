@@ -5,6 +5,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { WorkflowFileError, type FilePosition, type FileProblem } from './file-error.js';
+import { expandIndentTabs, originalOffset } from './tab-indent.js';
 
 /** A path into a parsed value: map keys and sequence indexes. */
 export type ValuePath = readonly (string | number)[];
@@ -25,16 +26,18 @@ export interface SourceDoc {
   locate(path: ValuePath, options?: { key?: boolean }): FilePosition;
   /** A problem at `path`, ready for {@link WorkflowFileError}. */
   problem(path: ValuePath, message: string, options?: { key?: boolean }): FileProblem;
-  /** True when the text had TAB indentation that was turned into two spaces (see `tabsAsSpaces`). */
+  /** True when the text had TAB indentation that was turned into spaces (see `tabsAsSpaces`). */
   readonly tabsReplaced: boolean;
 }
 
 /** Options of {@link parseSource}. */
 export interface ParseSourceOptions {
   /**
-   * Replace every TAB character with two spaces before parsing (what uTask's own test harness does
-   * with its tab-indented templates). YAML forbids tabs as indentation. Lines and columns still
-   * refer to the text as given: a TAB counts as one column (a character, as editors count).
+   * Read each TAB of a line's leading indentation as two spaces (what uTask's own test harness
+   * does with its TAB-indented templates; YAML forbids TABs as indentation). Other TABs, such as
+   * one inside a quoted value, are kept; on a block scalar's lines the whole leading run is
+   * indentation too (the rule is in `tab-indent.ts`). Lines and columns still refer to the text as
+   * given: a TAB counts as one column (a character, as editors count).
    * @default false
    */
   tabsAsSpaces?: boolean;
@@ -52,10 +55,13 @@ export interface ParseSourceOptions {
  * doc.locate(['steps']); // { line: 2, column: 8 }
  */
 export function parseSource(text: string, file: string, options: ParseSourceOptions = {}): SourceDoc {
-  const replace = options.tabsAsSpaces === true && text.includes('\t');
-  const source = replace ? text.replace(/\t/g, '  ') : text;
+  const expanded = options.tabsAsSpaces === true ? expandIndentTabs(text) : undefined;
+  const replace = expanded !== undefined && expanded.tabs.length > 0;
+  const source = replace ? expanded.text : text;
   // Positions are in the text as given: with TABs replaced, an offset in `source` is mapped back.
-  const original = replace ? (offset: number) => positionAt(text, originalOffset(text, offset)) : undefined;
+  const original = replace
+    ? (offset: number) => positionAt(text, originalOffset(expanded, offset))
+    : undefined;
   if (file.toLowerCase().endsWith('.json'))
     checkJson(source, file, original ?? ((offset) => positionAt(source, offset)));
   const lineCounter = new LineCounter();
@@ -129,19 +135,6 @@ function checkJson(text: string, file: string, position: (offset: number) => Fil
 function positionAt(text: string, offset: number): FilePosition {
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
-}
-
-/**
- * The offset in `text` of `offset` in `text` with every TAB replaced by two spaces: each TAB
- * before it took one character more; an offset on the second space of a TAB is the TAB's.
- */
-function originalOffset(text: string, offset: number): number {
-  let shift = 0;
-  for (let i = text.indexOf('\t'); i !== -1 && i + shift < offset; i = text.indexOf('\t', i + 1)) {
-    if (i + shift + 1 === offset) return i;
-    shift++;
-  }
-  return offset - shift;
 }
 
 /** The first line of a `yaml` error message, with tabs explained. */
