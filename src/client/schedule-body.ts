@@ -57,7 +57,11 @@ export interface StoredSchedule {
   running: StoredRun[];
   /** The newest actions, oldest first (at most {@link RECENT_ACTIONS}). */
   recent: (StoredRun & { scheduledAtMs: number; takenAtMs: number })[];
-  counts: { actions: number; missedCatchupWindow: number; skippedOverlap: number };
+  /**
+   * `bufferDropped`: of `skippedOverlap`, the starts dropped because the buffer was full (absent in
+   * bodies stored before it was counted).
+   */
+  counts: { actions: number; missedCatchupWindow: number; skippedOverlap: number; bufferDropped?: number };
 }
 
 /** How many recent actions a schedule keeps, as Temporal's. */

@@ -42,7 +42,11 @@ export function cronOf(expression: string, timezone: string): Cron {
   const key = `${timezone}\u0000${expression}`;
   let c = crons.get(key);
   if (c === undefined) {
-    c = new Cron(expression, { paused: true, timezone });
+    // In UTC a fixed offset reads the same times, without croner's time-zone conversions (~10× faster).
+    c = new Cron(
+      expression,
+      timezone === 'UTC' ? { paused: true, utcOffset: 0 } : { paused: true, timezone },
+    );
     if (crons.size > 512) crons.clear();
     crons.set(key, c);
   }
@@ -62,6 +66,13 @@ function shapeProblem(expression: unknown): string | undefined {
   return `${fields.length} field${fields.length === 1 ? '' : 's'}`;
 }
 
+/** How Temporal's `@every D` (an interval, not a cron expression) is written here; '' for others. */
+function everyHint(expression: unknown): string {
+  const m = typeof expression === 'string' ? /^\s*@every\s+(\S+)\s*$/i.exec(expression) : null;
+  if (m === null) return '';
+  return `; Temporal's @every is written spec.intervals: [{ every: '${m[1]}' }] (CLI: --every ${m[1]})`;
+}
+
 /**
  * Checks one cron expression of a spec: 5 or 6 fields (or a nickname) that croner reads, with at
  * least one time within {@link CRON_HORIZON_YEARS} years after `fromMs`, in `timezone`.
@@ -73,10 +84,10 @@ function shapeProblem(expression: unknown): string | undefined {
  */
 export function checkCron(expression: unknown, field: string, timezone: string, fromMs: number): string {
   const shown = JSON.stringify(expression) ?? String(expression);
-  const refuse = (why: string) =>
-    new ValidationError(`${field}: expected ${CRON_EXPECTED}; got ${shown} (${why})`);
+  const refuse = (why: string, hint = '') =>
+    new ValidationError(`${field}: expected ${CRON_EXPECTED}; got ${shown} (${why})${hint}`);
   const problem = shapeProblem(expression);
-  if (problem !== undefined) throw refuse(problem);
+  if (problem !== undefined) throw refuse(problem, everyHint(expression));
   const text = expression as string;
   let cron: Cron;
   try {

@@ -2,7 +2,7 @@ import type { DataConverter } from '../common/converter.js';
 import type { ResolvedRetryPolicy, RetryPolicy } from '../common/retry-policy.js';
 import type { ScheduleRecord, Store } from '../store/types.js';
 import { parseBody, type ScheduleOverlapPolicy, type StoredSchedule } from './schedule-body.js';
-import { nextNominalMs } from './schedule-spec.js';
+import { nextNominalMs, skimTimes, stepCost } from './schedule-spec.js';
 
 /** A schedule as `describe()` shows it, as Temporal's `ScheduleDescription`. Durations in ms. */
 export interface ScheduleDescription {
@@ -36,8 +36,18 @@ export interface ScheduleDescription {
     nextActionTimes: Date[];
     numActionsTaken: number;
     numActionsMissedCatchupWindow: number;
+    /** Actions not started because a run was running (overlap policy), dropped ones included. */
     numActionsSkippedOverlap: number;
-    /** Triggers and buffered starts waiting, and backfill ranges not yet done. */
+    /**
+     * Of `numActionsSkippedOverlap`, the due times and triggers dropped because 1000 starts were
+     * waiting already (BUFFER_ALL keeps at most 1000, as Temporal's; a backfill waits for room instead).
+     */
+    numActionsBufferDropped: number;
+    /**
+     * Starts waiting (triggers, buffered times: at most 1000) plus the nominal times of backfill
+     * ranges not yet taken. Those are counted exactly for a spec of one interval; for cron
+     * expressions or several intervals, up to {@link BUFFERED_COUNT_LIMIT} times a range.
+     */
     numBufferedActions: number;
     createdAt: Date;
     lastUpdatedAt: Date;
@@ -46,16 +56,30 @@ export interface ScheduleDescription {
   conflictToken: number;
 }
 
-/** The next `count` nominal times after `nowMs` (none while paused). */
+/**
+ * The next `count` nominal times after `nowMs` (none while paused). Times no `Date` holds (a
+ * schedule stored before they were refused) are left out.
+ */
 export function nextActionTimes(s: StoredSchedule, nowMs: number, count: number): Date[] {
   const out: Date[] = [];
-  if (s.state.paused) return out;
-  let t = s.nextNominalMs === undefined ? undefined : Math.max(s.nextNominalMs, nowMs) - 1;
-  for (t = t === undefined ? undefined : nextNominalMs(s.spec, t); t !== undefined && out.length < count;) {
-    out.push(new Date(t));
-    t = nextNominalMs(s.spec, t);
+  if (s.state.paused || s.nextNominalMs === undefined) return out;
+  let t = nextNominalMs(s.spec, Math.max(s.nextNominalMs, nowMs) - 1);
+  for (; t !== undefined && out.length < count; t = nextNominalMs(s.spec, t)) {
+    const date = new Date(t);
+    if (Number.isFinite(date.getTime())) out.push(date);
   }
   return out;
+}
+
+/** How many backfill times of a range a description counts, when it cannot count them at once. */
+export const BUFFERED_COUNT_LIMIT = 1000;
+
+/** Starts waiting plus the times left in backfill ranges (see `numBufferedActions`). */
+function bufferedCount(s: StoredSchedule): number {
+  let n = s.buffer.length;
+  for (const b of s.backfills)
+    n += skimTimes(s.spec, b.fromMs, b.toMs, BUFFERED_COUNT_LIMIT * stepCost(s.spec)).count;
+  return n;
 }
 
 /** Builds the description of a stored schedule (arguments decoded, running runs checked). */
@@ -105,7 +129,8 @@ export async function describeRecord(
       numActionsTaken: s.counts.actions,
       numActionsMissedCatchupWindow: s.counts.missedCatchupWindow,
       numActionsSkippedOverlap: s.counts.skippedOverlap,
-      numBufferedActions: s.buffer.length + s.backfills.length,
+      numActionsBufferDropped: s.counts.bufferDropped ?? 0,
+      numBufferedActions: bufferedCount(s),
       createdAt: new Date(rec.createdAtMs),
       lastUpdatedAt: new Date(rec.updatedAtMs),
     },

@@ -11,6 +11,7 @@ import {
 } from './schedule-body.js';
 import { describeRecord, toRetryPolicy, type ScheduleDescription } from './schedule-describe.js';
 import { ScheduleNotFoundError } from './schedule-errors.js';
+import { MAX_TIME_MS } from './schedule-spec.js';
 import {
   resolveAction,
   resolveOverlap,
@@ -158,12 +159,9 @@ export class ScheduleHandle {
     const resolved = ranges.map((r, i) => {
       const fromMs = r?.start instanceof Date ? r.start.getTime() : r?.start;
       const toMs = r?.end instanceof Date ? r.end.getTime() : r?.end;
-      if (
-        typeof fromMs !== 'number' ||
-        !Number.isFinite(fromMs) ||
-        typeof toMs !== 'number' ||
-        !Number.isFinite(toMs)
-      )
+      const isTime = (t: unknown): t is number =>
+        typeof t === 'number' && Number.isFinite(t) && Math.abs(t) <= MAX_TIME_MS;
+      if (!isTime(fromMs) || !isTime(toMs))
         throw new ValidationError(`backfill[${i}]: expected start and end as Dates or epoch milliseconds`);
       if (toMs < fromMs) throw new ValidationError(`backfill[${i}].end: expected at or after start`);
       return { fromMs, toMs, overlap: resolveOverlap(r.overlap, `backfill[${i}].overlap`) };

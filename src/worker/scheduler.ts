@@ -12,7 +12,7 @@ import {
 import { toRetryPolicy } from '../client/schedule-describe.js';
 import { buildStartRequest } from '../client/start-request.js';
 import type { CreateExecutionRequest, ScheduleRecord, Store } from '../store/types.js';
-import { planTick } from './scheduler-plan.js';
+import { planTick, type TickPlan } from './scheduler-plan.js';
 
 /** What a scheduler needs. */
 export interface SchedulerDeps {
@@ -27,6 +27,14 @@ export interface SchedulerDeps {
 /** Schedules looked at per query. */
 const DUE_BATCH = 50;
 
+/** Shortest wait between two looks at the schedules, even with work left (other work runs meanwhile), in ms. */
+const MIN_GAP_MS = 10;
+
+/** Lets the event loop turn (timers, I/O, signal handlers) before going on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * The firing loop of schedules: looks for due schedules, decides what each does
  * ({@link planTick}) and writes that with the schedule's conflict token, the workflow starts in
@@ -35,16 +43,25 @@ const DUE_BATCH = 50;
  * (`<prefix>-<nominal time>`, started with REJECT_DUPLICATE) makes a second start impossible anyway.
  *
  * Every worker uses one, shared by the workers of a process on the same store ({@link startScheduler}).
+ *
+ * It never holds the event loop: each look at a schedule is bounded ({@link planTick}), the loop
+ * lets the event loop turn after each schedule, and waits at least {@link MIN_GAP_MS} between two
+ * rounds, so a large backfill goes on in batches while the worker's other work runs and a
+ * shutdown is honoured between two batches.
  */
 export class Scheduler {
   private closed = false;
   private wake: (() => void) | undefined;
   private woken = false;
+  /** True while this scheduler writes: its own writes do not wake it (it looks at the wake-up times after). */
+  private writing = false;
   private readonly loop: Promise<void>;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.unsubscribe = deps.store.schedules.onChange(() => this.poke());
+    this.unsubscribe = deps.store.schedules.onChange(() => {
+      if (!this.writing) this.poke();
+    });
     this.loop = this.run();
   }
 
@@ -68,7 +85,8 @@ export class Scheduler {
       try {
         await this.tick();
         const next = await this.deps.store.schedules.nextWakeMs();
-        if (next !== undefined) delayMs = Math.min(pollMs, Math.max(10, next - this.deps.clock.nowMs()));
+        if (next !== undefined)
+          delayMs = Math.min(pollMs, Math.max(MIN_GAP_MS, next - this.deps.clock.nowMs()));
       } catch (err) {
         if (this.closed) break;
         this.deps.logger.error('scheduler: looking at due schedules failed', {
@@ -77,7 +95,9 @@ export class Scheduler {
       }
       if (this.closed) break;
       if (this.woken) {
+        // A change by a client: look again now, once the event loop has turned.
         this.woken = false;
+        await yieldToEventLoop();
         continue;
       }
       await new Promise<void>((resolve) => {
@@ -104,6 +124,7 @@ export class Scheduler {
           error: (err as Error).message,
         });
       }
+      await yieldToEventLoop(); // SQLite answers synchronously: without this, nothing else would run
     }
   }
 
@@ -127,15 +148,20 @@ export class Scheduler {
     const starts = plan.starts.map((t) => this.startRequest(rec, plan.s, t, nowMs));
     const body = JSON.stringify(plan.s);
     if (starts.length === 0 && body === rec.body && plan.wakeAtMs === rec.wakeAtMs) return;
-    await store.schedules.write({
-      scheduleId: rec.scheduleId,
-      expectedToken: rec.conflictToken,
-      nowMs,
-      args: rec.args,
-      wakeAtMs: plan.wakeAtMs,
-      starts,
-      body: (started) => JSON.stringify(recordStarts(plan.s, starts, plan.starts, started, nowMs)),
-    });
+    this.writing = true;
+    try {
+      await store.schedules.write({
+        scheduleId: rec.scheduleId,
+        expectedToken: rec.conflictToken,
+        nowMs,
+        args: rec.args,
+        wakeAtMs: plan.wakeAtMs,
+        starts,
+        body: (started) => JSON.stringify(recordStarts(plan, starts, started, nowMs)),
+      });
+    } finally {
+      this.writing = false;
+    }
   }
 
   /** The start of the run of nominal time `nominalMs`, with the schedule's stored arguments. */
@@ -159,20 +185,19 @@ export class Scheduler {
   }
 }
 
-/** The body once the starts written are recorded (running, recent actions, count). */
+/** The body once the starts written are recorded (running runs that are tracked, recent actions, count). */
 function recordStarts(
-  s: StoredSchedule,
+  plan: TickPlan,
   starts: readonly CreateExecutionRequest[],
-  nominals: readonly number[],
   started: readonly boolean[],
   nowMs: number,
 ): StoredSchedule {
-  const out = structuredClone(s);
+  const out = structuredClone(plan.s);
   starts.forEach((req, i) => {
     if (started[i] !== true) return; // that nominal time's run exists already
     const run = { workflowId: req.workflowId, runId: req.runId };
-    out.running.push(run);
-    out.recent.push({ ...run, scheduledAtMs: nominals[i]!, takenAtMs: nowMs });
+    if (plan.tracked[i] === true) out.running.push(run);
+    out.recent.push({ ...run, scheduledAtMs: plan.starts[i]!, takenAtMs: nowMs });
     out.counts.actions++;
   });
   out.recent = out.recent.slice(-RECENT_ACTIONS);

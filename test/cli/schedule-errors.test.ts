@@ -4,7 +4,7 @@
  * for a refused create.
  */
 import { describe, expect, it } from 'vitest';
-import { CLI_TIMEOUT_MS, QUEUE, ok, oneErrorLine, useCliEnv } from './cli-env.js';
+import { CLI_TIMEOUT_MS, QUEUE, ok, okJson, oneErrorLine, useCliEnv } from './cli-env.js';
 
 const env = useCliEnv('baton-cli-schedule-errors-');
 
@@ -69,6 +69,30 @@ describe.concurrent('baton schedule usage errors (CLI, child processes)', { time
       `option '--every <duration>' argument 'soon' is invalid. expected a duration of ${WHOLE_SECONDS}, at least 1s. (add --help for usage)`,
     ],
     [
+      ['--every', '60'],
+      "option '--every <duration>' argument '60' is invalid. expected a duration with a unit, e.g. 30s, 5m, 1h; got 60. (add --help for usage)",
+    ],
+    [
+      ['--every', '1000'],
+      "option '--every <duration>' argument '1000' is invalid. expected a duration with a unit, e.g. 30s, 5m, 1h; got 1000. (add --help for usage)",
+    ],
+    [
+      ['--every', '99999999999d'],
+      "option '--every <duration>' argument '99999999999d' is invalid. expected at most 100 years (36500d). (add --help for usage)",
+    ],
+    [
+      ['--every', '1h', '--offset', '30'],
+      "option '--offset <duration>' argument '30' is invalid. expected a duration with a unit, e.g. 30s, 5m, 1h; got 30. (add --help for usage)",
+    ],
+    [
+      ['--every', '1h', '--catchup-window', '60'],
+      "option '--catchup-window <duration>' argument '60' is invalid. expected a duration with a unit, e.g. 30s, 5m, 1h; got 60. (add --help for usage)",
+    ],
+    [
+      ['--cron', '@every 5m'],
+      `--cron #1: expected 5 fields \`minute hour day-of-month month day-of-week\`, or 6 with seconds first \`second minute hour day-of-month month day-of-week\`, or a nickname (@yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly); got "@every 5m" (2 fields); Temporal's @every is written spec.intervals: [{ every: '5m' }] (CLI: --every 5m)`,
+    ],
+    [
       ['--every', '1h', '--offset', '1.5s'],
       `option '--offset <duration>' argument '1.5s' is invalid. expected a duration of ${WHOLE_SECONDS}, below --every. (add --help for usage)`,
     ],
@@ -128,6 +152,56 @@ describe.concurrent('baton schedule usage errors (CLI, child processes)', { time
     expect(oneErrorLine(reversed)).toBe(
       'baton: --end 2024-01-01T12:00:00Z: expected at or after --start (2024-01-02T00:00:00Z)',
     );
+  });
+
+  it('backfill: a date that does not exist (30 February, 31 April, hour 24) exits 2', async () => {
+    const [february, april, hour] = await Promise.all([
+      env.run('schedule', 'backfill', 'x', '--start', '2026-02-30', '--end', '2026-03-02'),
+      env.run('schedule', 'backfill', 'x', '--start', '2026-04-01', '--end', '2026-04-31T00:00:00Z'),
+      env.run('schedule', 'backfill', 'x', '--start', '2026-01-01T24:00:00Z', '--end', '2026-01-03'),
+    ]);
+    expect(oneErrorLine(february)).toBe(
+      "baton: option '--start <time>' argument '2026-02-30' is invalid. expected a date that exists: 2026-02 has 28 days. (add --help for usage)",
+    );
+    expect(oneErrorLine(april)).toBe(
+      "baton: option '--end <time>' argument '2026-04-31T00:00:00Z' is invalid. expected a date that exists: 2026-04 has 30 days. (add --help for usage)",
+    );
+    expect(oneErrorLine(hour)).toBe(
+      "baton: option '--start <time>' argument '2026-01-01T24:00:00Z' is invalid. expected a time of day from 00:00:00 to 23:59:59. (add --help for usage)",
+    );
+  });
+
+  it('a stored schedule whose next time is no date: list and describe still answer (no next run)', async () => {
+    // As an earlier version stored `--every 99999999999d`.
+    const everyMs = 99_999_999_999 * 86_400_000;
+    const { client, store } = env.baton;
+    await client.schedule.create({
+      scheduleId: 'bent',
+      spec: { intervals: [{ every: '1h' }] },
+      action: { workflow: 'Greet', taskQueue: QUEUE },
+      state: { paused: true },
+    });
+    const body = JSON.parse((await store.schedules.get('bent'))!.body) as Record<string, unknown>;
+    await store.schedules.create({
+      scheduleId: 'broken',
+      body: JSON.stringify({
+        ...body,
+        state: { paused: false, note: '' },
+        spec: { cron: [], intervals: [{ everyMs, offsetMs: 0 }], timezone: 'UTC', jitterMs: 0 },
+        nextNominalMs: everyMs,
+      }),
+      args: undefined,
+      wakeAtMs: everyMs,
+      nowMs: Date.now(),
+    });
+    const [list, people, json] = await Promise.all([
+      env.run('schedule', 'list'),
+      env.run('schedule', 'describe', 'broken'),
+      env.run('schedule', 'describe', 'broken', '--json'),
+    ]);
+    expect(ok(list)).toMatch(/\nbroken\s+Greet\s+every 99999999999d\s+no\s+-\n/);
+    expect(ok(people)).toContain('\nnextRuns          -\n');
+    expect(okJson<{ info: { nextActionTimes: unknown[] } }>(json).info.nextActionTimes).toEqual([]);
   });
 
   it('trigger --overlap with an unknown policy exits 2 naming the policies', async () => {

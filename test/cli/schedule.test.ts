@@ -103,6 +103,32 @@ describe.concurrent('baton schedule (CLI, child processes)', { timeout: CLI_TIME
     expect(d.info.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it('create and delete echo the schedule id and workflow type escaped, as list shows them', async ({
+    expect,
+  }) => {
+    const id = 'evil\u001b[2J\nrow';
+    const created = await env.run(
+      'schedule',
+      'create',
+      id,
+      '--workflow',
+      'Gr\u001beet\n',
+      '--task-queue',
+      QUEUE,
+      '--every',
+      '1h',
+      '--paused',
+    );
+    expect(ok(created)).toBe(
+      'created schedule evil\\u001b[2J\\nrow: Gr\\u001beet\\n on task queue baton-dev, every 1h (paused)\n',
+    );
+    const row = ok(await env.run('schedule', 'list'))
+      .split('\n')
+      .find((l) => l.startsWith('evil'));
+    expect(row).toMatch(/^evil\\u001b\[2J\\nrow\s+Gr\\u001beet\\n\s+every 1h\s+yes\s+-$/);
+    expect(ok(await env.run('schedule', 'delete', id))).toBe('deleted schedule evil\\u001b[2J\\nrow\n');
+  });
+
   it('trigger on a paused schedule starts a run, named after the schedule, that completes', async ({
     expect,
   }) => {

@@ -8,6 +8,7 @@ import {
   scheduledWorkflowId,
   silentLogger,
   type Client,
+  type ScheduleSpec,
 } from '../../src/index.js';
 import { eventually, openTestEnv } from '../support/harness.js';
 
@@ -205,5 +206,35 @@ describe('schedules (client.schedule)', () => {
     expect(after.spec.cron).toEqual(['0 9 * * *']);
     expect(after.conflictToken).toBe(before.conflictToken);
     expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
+  });
+
+  it('an interval above 100 years, or a spec with no time before endAt, is refused before anything is written', async () => {
+    const env = await openTestEnv();
+    const { client, store } = env.baton;
+    const create = vi.spyOn(store.schedules, 'create');
+    const write = vi.spyOn(store.schedules, 'write');
+    const attempt = (spec: ScheduleSpec) =>
+      client.schedule.create({ scheduleId: 'never', spec, action: { workflow: echo, taskQueue: 'sched' } });
+    await expect(attempt({ intervals: [{ every: '99999999999d' }] })).rejects.toThrow(
+      /^spec\.intervals\[0\]\.every: expected at most 100 years \(36500d\)/,
+    );
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000);
+    await expect(attempt({ cron: '0 0 1 1 *', endAt: inAMonth })).rejects.toThrow(
+      /^spec\.endAt: .*no time of the spec falls between startAt and endAt/,
+    );
+    expect(create).not.toHaveBeenCalled();
+    expect(await client.schedule.list()).toEqual([]);
+
+    const handle = await client.schedule.create({
+      scheduleId: 'hourly',
+      spec: { intervals: [{ every: '1h' }] },
+      action: { workflow: echo, taskQueue: 'sched' },
+      state: { paused: true },
+    });
+    await expect(
+      handle.update({ spec: { intervals: [{ every: '1h' }], endAt: new Date(Date.now() - 1000) } }),
+    ).rejects.toThrow(/^spec\.endAt: .* is in the past: no time of the spec falls between startAt and endAt/);
+    expect(write).not.toHaveBeenCalled();
+    expect((await handle.describe()).spec.endAt).toBeUndefined();
   });
 });

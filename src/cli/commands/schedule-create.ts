@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import type { Baton, ScheduleOptions, ScheduleOverlapPolicy, ScheduleSpec } from '../../index.js';
 import { jsonText, out } from '../output.js';
 import { UsageError } from './exit-codes.js';
-import { isoSeconds } from './format.js';
+import { isoSeconds, printable } from './format.js';
 import { parseInputs } from './inputs.js';
 import { inputOption, inputsOf, jsonOption, nonEmpty, str, type Opts } from './options.js';
 import {
@@ -29,7 +29,8 @@ schedule id).
 
 --cron takes 5 fields (or 6, seconds first) or a nickname such as @daily, read in --timezone;
 repeat it for several. --every fires at offset + k × every since the Unix epoch (--every 1h: on
-the hour, UTC). Both may be given: the schedule runs at the times of either.
+the hour, UTC); it is Temporal's @every. Both may be given: the schedule runs at the times of
+either. Durations take a unit (30s, 5m, 1h, 7d): a number alone is refused.
 
 --overlap (when a run is due while the previous one still runs): SKIP (default), BUFFER_ONE,
 BUFFER_ALL, CANCEL_OTHER, TERMINATE_OTHER, ALLOW_ALL.
@@ -111,7 +112,9 @@ async function create(baton: Baton, scheduleId: string, opts: Opts): Promise<num
   const { action: a, state, info } = description;
   const next = state.paused ? 'paused' : `next run ${isoSeconds(info.nextActionTimes[0]?.getTime())}`;
   out(
-    `created schedule ${scheduleId}: ${a.workflowType} on task queue ${a.taskQueue}, ${specSummary(description.spec)} (${next})`,
+    printable(
+      `created schedule ${scheduleId}: ${a.workflowType} on task queue ${a.taskQueue}, ${specSummary(description.spec)} (${next})`,
+    ),
   );
   return 0;
 }

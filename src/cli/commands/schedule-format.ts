@@ -56,8 +56,17 @@ export function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }
 
+/** A time to the second; `-` when none, `not a date` for one no Date holds (stored by an older version). */
 function time(date: Date | undefined): string {
-  return isoSeconds(date?.getTime());
+  const ms = date?.getTime();
+  return ms !== undefined && Number.isNaN(ms) ? 'not a date' : isoSeconds(ms);
+}
+
+/** `N skipped (overlap)`, and how many of them were dropped because the buffer was full. */
+function skipped(info: ScheduleDescription['info']): string {
+  const dropped = info.numActionsBufferDropped;
+  const extra = dropped > 0 ? `; ${dropped} of them dropped: buffer full` : '';
+  return `${info.numActionsSkippedOverlap} skipped (overlap${extra})`;
 }
 
 /**
@@ -94,7 +103,7 @@ export function scheduleLines(d: ScheduleDescription): string[] {
     ],
     [
       'actions',
-      `${info.numActionsTaken} taken, ${info.numActionsMissedCatchupWindow} missed (catch-up window), ${info.numActionsSkippedOverlap} skipped (overlap), ${info.numBufferedActions} buffered`,
+      `${info.numActionsTaken} taken, ${info.numActionsMissedCatchupWindow} missed (catch-up window), ${skipped(info)}, ${info.numBufferedActions} buffered`,
     ],
     ['created', time(info.createdAt)],
     ['updated', time(info.lastUpdatedAt)],

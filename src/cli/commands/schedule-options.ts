@@ -6,6 +6,7 @@
 import { Argument, InvalidArgumentError, Option } from 'commander';
 import { ValidationError, type ScheduleOverlapPolicy } from '../../index.js';
 import { OVERLAP_POLICIES } from '../../client/schedule-body.js';
+import { MAX_SPEC_DURATION_MS } from '../../client/schedule-spec.js';
 import { durationMs } from '../../common/duration.js';
 import { UsageError } from './exit-codes.js';
 import { nonEmpty } from './options.js';
@@ -46,11 +47,17 @@ export function overlapArg(value: string): ScheduleOverlapPolicy {
   return policy;
 }
 
-/** The milliseconds of a duration option, or an InvalidArgumentError saying `expected`. */
+/**
+ * The milliseconds of a duration option, or an InvalidArgumentError saying `expected`. A number
+ * without a unit is refused (`--every 60` is not 60 ms, nor 60 s: the unit is written), except 0.
+ */
 function durationOf(value: string, expected: string): number {
+  const text = value.trim();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) && Number(text) !== 0)
+    throw new InvalidArgumentError(`expected a duration with a unit, e.g. 30s, 5m, 1h; got ${text}.`);
   let result: number;
   try {
-    result = durationMs(value, 'value');
+    result = durationMs(text, 'value');
   } catch {
     throw new InvalidArgumentError(`expected ${expected}.`);
   }
@@ -59,20 +66,25 @@ function durationOf(value: string, expected: string): number {
 
 const WHOLE_SECONDS = "whole seconds such as '30s', '5m', '1h', '1d'";
 
-/** A value parser for `--every`: whole seconds, at least 1 s. */
-export function everyArg(value: string): number {
-  const expected = `a duration of ${WHOLE_SECONDS}, at least 1s`;
+/** A spec duration (`--every`, `--offset`): whole seconds, at most 100 years (as the client checks). */
+function specDurationOf(value: string, expected: string): number {
   const result = durationOf(value, expected);
-  if (result < 1000 || result % 1000 !== 0) throw new InvalidArgumentError(`expected ${expected}.`);
+  if (result % 1000 !== 0) throw new InvalidArgumentError(`expected ${expected}.`);
+  if (result > MAX_SPEC_DURATION_MS) throw new InvalidArgumentError('expected at most 100 years (36500d).');
   return result;
 }
 
-/** A value parser for `--offset`: whole seconds (0 included). */
-export function offsetArg(value: string): number {
-  const expected = `a duration of ${WHOLE_SECONDS}, below --every`;
-  const result = durationOf(value, expected);
-  if (result % 1000 !== 0) throw new InvalidArgumentError(`expected ${expected}.`);
+/** A value parser for `--every`: whole seconds with a unit, from 1 s to 100 years. */
+export function everyArg(value: string): number {
+  const expected = `a duration of ${WHOLE_SECONDS}, at least 1s`;
+  const result = specDurationOf(value, expected);
+  if (result < 1000) throw new InvalidArgumentError(`expected ${expected}.`);
   return result;
+}
+
+/** A value parser for `--offset`: whole seconds with a unit (0 needs none). */
+export function offsetArg(value: string): number {
+  return specDurationOf(value, `a duration of ${WHOLE_SECONDS}, below --every`);
 }
 
 /** A value parser for `--catchup-window`: at least 1 s. */
@@ -86,12 +98,31 @@ export function catchupWindowArg(value: string): number {
 /** ISO 8601: a date (midnight UTC), or a date and time with `Z` or an offset. */
 const ISO_TIME = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d))?$/i;
 
+/** Y, M, D and the time of day as written (Date.parse rolls 2026-02-30 over to 2026-03-02). */
+const ISO_PARTS = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?/i;
+
+/** Why a date and time as written does not exist (30 February, hour 24 …), or undefined. */
+function impossibleDate(text: string): string | undefined {
+  const [, y, mo, d, h = '0', mi = '0', sec = '0'] = ISO_PARTS.exec(text) ?? [];
+  const month = Number(mo);
+  if (month < 1 || month > 12) return 'expected a month from 01 to 12';
+  const days = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  if (Number(d) < 1 || Number(d) > days) return `expected a date that exists: ${y}-${mo} has ${days} days`;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59)
+    return 'expected a time of day from 00:00:00 to 23:59:59';
+  return undefined;
+}
+
 /**
  * A value parser for a time (`--start`, `--end`): ISO 8601 with its zone, or a date alone (UTC),
- * as epoch ms. A time without a zone is refused: whose local time it is would be a guess.
+ * as epoch ms. A time without a zone is refused: whose local time it is would be a guess; so is
+ * a date or time of day that does not exist (`2026-02-30`, `T24:00`), which Date.parse would roll over.
  */
 export function isoTimeArg(value: string): number {
-  const t = ISO_TIME.test(value.trim()) ? Date.parse(value.trim()) : NaN;
+  const text = value.trim();
+  const t = ISO_TIME.test(text) ? Date.parse(text) : NaN;
+  const impossible = ISO_TIME.test(text) ? impossibleDate(text) : undefined;
+  if (impossible !== undefined) throw new InvalidArgumentError(`${impossible}.`);
   if (!Number.isFinite(t))
     throw new InvalidArgumentError('expected an ISO 8601 time with its zone, e.g. 2024-01-01T09:00:00Z.');
   return t;

@@ -161,7 +161,8 @@ function registerTrigger(schedule: Command, deps: CommandDeps): void {
     const overlap = opts.overlap as ScheduleOverlapPolicy | undefined;
     await baton.client.schedule.getHandle(id).trigger(overlap);
     if (opts.json === true) out(jsonText({ scheduleId: id, triggered: true, overlap: overlap ?? null }));
-    else out(`triggered schedule ${id}: a worker on the store starts the run within about a second`);
+    else
+      out(printable(`triggered schedule ${id}: a worker on the store starts the run within about a second`));
     return 0;
   });
 }
@@ -196,7 +197,8 @@ function registerBackfill(schedule: Command, deps: CommandDeps): void {
           backfill: { start: new Date(start), end: new Date(end), overlap: overlap ?? null },
         }),
       );
-    else out(`backfill of schedule ${id} from ${isoSeconds(start)} to ${isoSeconds(end)} requested`);
+    else
+      out(printable(`backfill of schedule ${id} from ${isoSeconds(start)} to ${isoSeconds(end)} requested`));
     return 0;
   });
 }
@@ -206,7 +208,7 @@ function registerDelete(schedule: Command, deps: CommandDeps): void {
   idCommand(schedule, deps, what, [], async (baton, id, opts) => {
     await baton.client.schedule.getHandle(id).delete();
     if (opts.json === true) out(jsonText({ scheduleId: id, deleted: true }));
-    else out(`deleted schedule ${id}`);
+    else out(printable(`deleted schedule ${id}`));
     return 0;
   });
 }
