@@ -41,6 +41,11 @@ export interface StoredRun {
 export interface BufferedStart {
   nominalMs: number;
   overlap: ScheduleOverlapPolicy;
+  /**
+   * True for a trigger or a backfill time: it runs even while the schedule is paused. A waiting
+   * time of the spec is dropped when the schedule pauses (as Temporal's).
+   */
+  manual?: boolean;
 }
 
 export interface StoredSchedule {

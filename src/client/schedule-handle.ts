@@ -140,7 +140,11 @@ export class ScheduleHandle {
   async trigger(overlap?: ScheduleOverlapPolicy): Promise<void> {
     const policy = resolveOverlap(overlap, 'overlap');
     await this.mutate(async (s, rec, nowMs) => {
-      s.buffer.push({ nominalMs: Math.floor(nowMs / 1000) * 1000, overlap: policy ?? s.policies.overlap });
+      s.buffer.push({
+        nominalMs: Math.floor(nowMs / 1000) * 1000,
+        overlap: policy ?? s.policies.overlap,
+        manual: true,
+      });
       return rec.args;
     });
   }

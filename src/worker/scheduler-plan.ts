@@ -55,7 +55,8 @@ interface Look {
  * Decides what a due schedule does now (pure: no I/O, no clock). `closed` gives the status of
  * the schedule's runs that have closed (or `'GONE'` for a run the store no longer has).
  *
- * Order: waiting starts (triggers, buffered), then the spec's due times (unless paused; older
+ * Order: waiting starts (triggers, buffered; while paused only triggers and backfill times,
+ * the spec's waiting times are dropped, as Temporal's), then the spec's due times (unless paused; older
  * than the catch-up window: counted as missed), then backfill times. Each is started when no run
  * of the schedule is running (or its overlap policy is ALLOW_ALL); otherwise its overlap policy
  * decides: SKIP drops it, BUFFER_ONE keeps one waiting, BUFFER_ALL keeps all (up to
@@ -85,7 +86,8 @@ export function planTick(
   };
   const waiting = s.buffer;
   s.buffer = [];
-  for (const c of waiting) decide(look, c);
+  // While paused (by hand, or just now by a failure) only triggers and backfills start.
+  for (const c of waiting) if (!s.state.paused || c.manual === true) decide(look, c);
   if (!s.state.paused) dueSpecTimes(scheduleId, look, nowMs);
   backfillTimes(look);
   look.plan.wakeAtMs = nextLookMs(scheduleId, look, nowMs);
@@ -188,8 +190,11 @@ function alike(plan: TickPlan, overlap: ScheduleOverlapPolicy, fromSpec: boolean
   }
 }
 
-/** Decides the times `skim` counted, all alike (see {@link alike}), as {@link decide} would one by one. */
-function decideAlike(look: Look, overlap: ScheduleOverlapPolicy, skim: Skim): void {
+/**
+ * Decides the times `skim` counted, all alike (see {@link alike}), as {@link decide} would one by
+ * one; `manual` for a backfill's times.
+ */
+function decideAlike(look: Look, overlap: ScheduleOverlapPolicy, skim: Skim, manual: boolean): void {
   const { plan } = look;
   const { s } = plan;
   look.budget -= skim.cost;
@@ -197,7 +202,7 @@ function decideAlike(look: Look, overlap: ScheduleOverlapPolicy, skim: Skim): vo
   if (overlap === 'BUFFER_ALL') return dropped(s, skim.count);
   s.counts.skippedOverlap += skim.count;
   if (overlap === 'CANCEL_OTHER' || overlap === 'TERMINATE_OTHER') {
-    s.buffer[s.buffer.length - 1] = { nominalMs: skim.lastMs!, overlap };
+    s.buffer[s.buffer.length - 1] = { nominalMs: skim.lastMs!, overlap, ...(manual ? { manual } : {}) };
     if (overlap === 'CANCEL_OTHER') cancelRunning(plan);
   }
 }
@@ -225,7 +230,7 @@ function dueSpecTimes(scheduleId: string, look: Look, nowMs: number): void {
     } else if (alike(look.plan, overlap, true) && t <= nowMs - spec.jitterMs) {
       // Every time up to now − jitter is due whatever its jitter.
       const skim = skimTimes(spec, t, nowMs - spec.jitterMs, look.budget);
-      decideAlike(look, overlap, skim);
+      decideAlike(look, overlap, skim, false);
       t = skim.nextMs ?? nextNominalMs(spec, nowMs - spec.jitterMs);
     } else {
       decide(look, { nominalMs: t, overlap });
@@ -246,7 +251,7 @@ function backfillTimes(look: Look): void {
     if (b.overlap === 'BUFFER_ALL' && busy(plan) && s.buffer.length >= MAX_BUFFERED) return;
     if (alike(plan, b.overlap, false)) {
       const skim = skimTimes(s.spec, b.fromMs, b.toMs, look.budget);
-      decideAlike(look, b.overlap, skim);
+      decideAlike(look, b.overlap, skim, true);
       if (skim.nextMs === undefined) s.backfills.shift();
       else b.fromMs = skim.nextMs;
       continue;
@@ -258,6 +263,6 @@ function backfillTimes(look: Look): void {
       continue;
     }
     b.fromMs = t + 1;
-    decide(look, { nominalMs: t, overlap: b.overlap });
+    decide(look, { nominalMs: t, overlap: b.overlap, manual: true });
   }
 }

@@ -193,3 +193,30 @@ describe('large backfills and long downtimes (planTick)', () => {
     expect(plan.s.nextNominalMs).toBe(T0 + SECOND);
   });
 });
+
+describe('a paused schedule', () => {
+  const failedRun = new Map([[OPEN.runId, 'FAILED' as const]]);
+  const waitingSpecTime = { nominalMs: T0 - MINUTE, overlap: 'BUFFER_ONE' as const };
+
+  it('pausing on a failure drops the spec time waiting behind the failed run (as Temporal)', () => {
+    const s = schedule('BUFFER_ONE', {
+      state: { paused: false, note: '' },
+      policies: { overlap: 'BUFFER_ONE', catchupWindowMs: DAY, pauseOnFailure: true },
+      backfills: [],
+      buffer: [waitingSpecTime],
+      nextNominalMs: T0 + MINUTE,
+    });
+    const plan = planTick('s', s, T0, failedRun);
+    expect(plan.s.state.paused).toBe(true);
+    expect(plan.starts).toEqual([]);
+    expect(plan.s.buffer).toEqual([]);
+  });
+
+  it('a paused schedule still runs a waiting trigger and its backfill times, not its waiting spec times', () => {
+    const trigger = { nominalMs: T0, overlap: 'ALLOW_ALL' as const, manual: true };
+    const specTime = { ...waitingSpecTime, overlap: 'ALLOW_ALL' as const };
+    const s = schedule('ALLOW_ALL', { running: [], buffer: [specTime, trigger] });
+    const plan = planTick('s', s, T0, new Map());
+    expect(plan.starts).toEqual([T0, T0, T0 + MINUTE, T0 + 2 * MINUTE]);
+  });
+});
