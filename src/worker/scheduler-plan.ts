@@ -219,7 +219,9 @@ function dueSpecTimes(scheduleId: string, look: Look, nowMs: number): void {
   const { s } = look.plan;
   const { spec, policies } = s;
   const overlap = policies.overlap;
-  const missedBeforeMs = nowMs - policies.catchupWindowMs; // times before this are missed
+  // Times before this are missed: lateness counts from the time plus its jitter (at most
+  // `jitterMs`), or a healthy worker would miss every time jittered past the window.
+  const missedBeforeMs = nowMs - policies.catchupWindowMs - spec.jitterMs;
   let t = s.nextNominalMs;
   while (t !== undefined && t + jitterOf(scheduleId, t, spec.jitterMs) <= nowMs && !spent(look)) {
     if (t < missedBeforeMs) {

@@ -12,6 +12,7 @@ import {
   type StoredSchedule,
 } from '../../src/client/schedule-body.js';
 import { MAX_ACTIONS_PER_TICK, MAX_BUFFERED, planTick } from '../../src/worker/scheduler-plan.js';
+import { resolveSpec } from '../../src/client/schedule-spec.js';
 
 const SECOND = 1000;
 const MINUTE = 60_000;
@@ -219,4 +220,27 @@ describe('a paused schedule', () => {
     const plan = planTick('s', s, T0, new Map());
     expect(plan.starts).toEqual([T0, T0, T0 + MINUTE, T0 + 2 * MINUTE]);
   });
+});
+
+it('jitter longer than the catch-up window: a worker looking every 10 s misses none of a day', () => {
+  const spec = resolveSpec({ intervals: [{ every: '1h' }], jitter: '30m' }, T0);
+  let s = schedule('ALLOW_ALL', {
+    spec,
+    policies: { overlap: 'ALLOW_ALL', catchupWindowMs: 10 * MINUTE, pauseOnFailure: false },
+    state: { paused: false, note: '' },
+    nextNominalMs: T0,
+    backfills: [],
+    running: [],
+  });
+  let starts = 0;
+  for (let now = T0; now <= T0 + DAY; now += 10 * SECOND) {
+    let plan;
+    do {
+      plan = planTick('s', s, now, new Map());
+      s = plan.s;
+      starts += plan.starts.length;
+    } while (plan.wakeAtMs === now);
+  }
+  expect(s.counts.missedCatchupWindow).toBe(0);
+  expect(starts).toBeGreaterThanOrEqual(24);
 });
