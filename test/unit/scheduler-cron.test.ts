@@ -4,7 +4,8 @@
  * naming the field (`spec.cron`, or `spec.cron[i]` in a list), the expression and what was expected.
  */
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/common/errors.js';
+import type { ValidationError } from '../../src/common/errors.js';
+import { specRefusal } from '../support/spec-refusal.js';
 import { CRON_HORIZON_YEARS } from '../../src/client/schedule-cron.js';
 import { nextNominalMs, resolveSpec } from '../../src/client/schedule-spec.js';
 
@@ -13,13 +14,7 @@ const EXPECTED = /expected 5 fields `minute hour day-of-month month day-of-week`
 
 /** The ValidationError `resolveSpec` throws on `spec` (fails the test when it does not throw). */
 function refusal(spec: Parameters<typeof resolveSpec>[0], nowMs = NOW): ValidationError {
-  try {
-    resolveSpec(spec, nowMs);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error(`resolveSpec accepted ${JSON.stringify(spec)}`);
+  return specRefusal(spec, nowMs);
 }
 
 describe('schedule spec: cron expressions', () => {

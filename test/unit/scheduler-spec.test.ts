@@ -5,7 +5,8 @@
  * naming the field and why.
  */
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/common/errors.js';
+import type { ValidationError } from '../../src/common/errors.js';
+import { specRefusal } from '../support/spec-refusal.js';
 import { nextNominalMs, resolveSpec } from '../../src/client/schedule-spec.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0);
@@ -13,13 +14,7 @@ const DAY = 86_400_000;
 
 /** The ValidationError `resolveSpec` throws on `spec` (fails the test when it does not throw). */
 function refusal(spec: Parameters<typeof resolveSpec>[0], nowMs = NOW): ValidationError {
-  try {
-    resolveSpec(spec, nowMs);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error(`resolveSpec accepted ${JSON.stringify(spec)}`);
+  return specRefusal(spec, nowMs);
 }
 
 describe('schedule spec: limits', () => {
