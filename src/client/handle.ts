@@ -67,7 +67,8 @@ export interface WorkflowHistory {
 /** Options of `result()`, as Temporal's `WorkflowResultOptions`. */
 export interface WorkflowResultOptions {
   /**
-   * Follow the chain of runs: a run retried by its retry policy or continued as new is followed by
+   * Follow the chain of runs: a run retried by its retry policy (after a failure or a run
+   * timeout) or continued as new is followed by
    * the next one, and the last run's outcome is returned. false: this run's own outcome; a run
    * that continued as new then throws `WorkflowContinuedAsNewError`.
    * @default the handle's (`followRuns` of `getHandle`, true)
@@ -78,6 +79,7 @@ export interface WorkflowResultOptions {
 /** The run that follows a closed run (retry or continue-as-new), from its close event. */
 function nextRunOf(last: HistoryEvent | undefined): string | undefined {
   if (last?.eventType === 'WorkflowExecutionFailed') return last.attrs.newExecutionRunId;
+  if (last?.eventType === 'WorkflowExecutionTimedOut') return last.attrs.newExecutionRunId;
   if (last?.eventType === 'WorkflowExecutionContinuedAsNew') return last.attrs.newExecutionRunId;
   return undefined;
 }

@@ -83,7 +83,12 @@ export interface EventAttributes extends ChildEventAttributes {
    * (and `deprecated` when recorded by `deprecatePatch`) and `seq` 0: it takes no sequence number.
    */
   MarkerRecorded: { seq: number; markerName: string; patchId?: string; deprecated?: boolean };
-  WorkflowExecutionTimedOut: { timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout' };
+  WorkflowExecutionTimedOut: {
+    timeoutType: 'workflowExecutionTimeout' | 'workflowRunTimeout';
+    /** Set when a run timeout is retried under the workflow's retry policy (as Temporal's). */
+    retryState?: RetryState;
+    newExecutionRunId?: string;
+  };
   WorkflowExecutionCancelRequested: { reason: string };
   WorkflowExecutionCompleted: Record<string, never>;
   /** When the workflow retry policy starts another run: its id (result() follows it). */

@@ -8,6 +8,7 @@ import { recordSendFailure } from './child-inbox.js';
 import type { DeadlineType } from './deadline.js';
 import type { HistoryWriter } from './history-writer.js';
 import { recordInbox, type InboxContext } from './inbox-events.js';
+import { nextRunAfterRunTimeout } from './workflow-retry.js';
 import { translateCommands, type TurnContext } from './translate-commands.js';
 
 /** What reaches an execution held here between two turns; each piece becomes an event of the next. */
@@ -104,7 +105,18 @@ export class MailRecorder {
         // The workflow's time is up: it closes TIMED_OUT without running its code again.
         for (const record of mail.inbox ?? [])
           if (record.kind !== 'update' && !isActivityNews(record)) recordInbox(this.inbox, record, write);
-        const event = this.writer.event('WorkflowExecutionTimedOut', { timeoutType: mail.timeoutType });
+        const { services, started, execution } = this.turn;
+        const next =
+          mail.timeoutType === 'workflowRunTimeout'
+            ? nextRunAfterRunTimeout(services, started, execution)
+            : undefined;
+        const event = this.writer.event('WorkflowExecutionTimedOut', {
+          timeoutType: mail.timeoutType,
+          ...(next === undefined
+            ? {}
+            : { retryState: 'IN_PROGRESS' as const, newExecutionRunId: next.runId }),
+        });
+        if (next !== undefined) write.nextRun = next;
         write.events.push(event);
         write.close = 'TIMED_OUT';
         write.clearTaskError = true; // a task that kept failing is no longer what describe() shows

@@ -131,3 +131,51 @@ describe('workflow retry policy', () => {
     expect(await env.baton.client.list({ workflowId: 'fatal' })).toHaveLength(1);
   });
 });
+
+const slowUntilThird = defineWorkflow('SlowUntilThirdAttempt', async (ctx) => {
+  if (ctx.info.attempt < 3) await ctx.condition(() => false);
+  return `attempt ${ctx.info.attempt}`;
+});
+
+describe('a run timeout under a workflow retry policy', () => {
+  it('is retried as a new run, as Temporal; result() follows the runs', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'o', workflows: [slowUntilThird] });
+    const h = await env.baton.client.start(slowUntilThird, {
+      taskQueue: 'o',
+      workflowId: 'retried-timeout',
+      workflowRunTimeout: 300,
+      retry: { initialInterval: 50, maximumAttempts: 3 },
+    });
+    expect(await h.result()).toBe('attempt 3');
+    const first = (await h.fetchHistory()).events.at(-1)!;
+    expect(first.eventType).toBe('WorkflowExecutionTimedOut');
+    expect(first.attrs).toMatchObject({ timeoutType: 'workflowRunTimeout', retryState: 'IN_PROGRESS' });
+    expect((await env.baton.client.getHandle('retried-timeout').describe()).status).toBe('COMPLETED');
+  });
+
+  it('stops at maximumAttempts, and an execution timeout is never retried', async () => {
+    const env = await openTestEnv();
+    env.worker({ taskQueue: 'o', workflows: [forever] });
+    const runs = await env.baton.client.start(forever, {
+      taskQueue: 'o',
+      workflowRunTimeout: 200,
+      retry: { initialInterval: 50, maximumAttempts: 2 },
+    });
+    const err = await runs.result().catch((e: unknown) => e);
+    expect(((err as WorkflowFailedError).cause as Error).message).toContain('workflowRunTimeout');
+    const last = await env.baton.client.getHandle(runs.workflowId).describe();
+    expect(last.status).toBe('TIMED_OUT');
+    expect(last.runId).not.toBe(runs.runId);
+
+    const once = await env.baton.client.start(forever, {
+      taskQueue: 'o',
+      workflowExecutionTimeout: 200,
+      retry: { initialInterval: 50, maximumAttempts: 5 },
+    });
+    await once.result().catch(() => undefined);
+    const closed = (await once.fetchHistory()).events.at(-1)!;
+    expect(closed.eventType).toBe('WorkflowExecutionTimedOut');
+    expect(closed.attrs).not.toHaveProperty('newExecutionRunId');
+  });
+});

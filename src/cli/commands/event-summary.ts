@@ -66,7 +66,9 @@ export function eventSummary(e: HistoryEvent, converter: DataConverter): string 
     case 'MarkerRecorded':
       return `${e.attrs.markerName} ${shortValue(payload())}`;
     case 'WorkflowExecutionTimedOut':
-      return e.attrs.timeoutType;
+      return e.attrs.newExecutionRunId === undefined
+        ? e.attrs.timeoutType
+        : `${e.attrs.timeoutType}, retried as run ${e.attrs.newExecutionRunId}`;
     case 'WorkflowExecutionCancelRequested':
     case 'WorkflowExecutionTerminated':
       return `reason: ${e.attrs.reason}`;
