@@ -10,6 +10,11 @@ import { CLI_TIMEOUT_MS, QUEUE, ok, okJson, oneErrorLine, useCliEnv } from './cl
 
 const env = useCliEnv('baton-cli-schedule-');
 
+/** The start of `baton schedule create ID` for the test's Greet workflow on its task queue. */
+function createGreet(id: string): string[] {
+  return ['schedule', 'create', id, '--workflow', 'Greet', '--task-queue', QUEUE];
+}
+
 /** A schedule's description as `baton schedule describe ID --json` prints it (times as ISO text). */
 type Described = Omit<ScheduleDescription, 'info'> & {
   info: Omit<ScheduleDescription['info'], 'recentActions' | 'nextActionTimes'> & {
@@ -37,13 +42,7 @@ async function actionsTaken(expect: ExpectStatic, id: string, count: number): Pr
 describe.concurrent('baton schedule (CLI, child processes)', { timeout: CLI_TIMEOUT_MS }, () => {
   it('create → list shows it → describe (for people and --json) shows every option', async ({ expect }) => {
     const created = await env.run(
-      'schedule',
-      'create',
-      'report',
-      '--workflow',
-      'Greet',
-      '--task-queue',
-      QUEUE,
+      ...createGreet('report'),
       '--cron',
       '0 9 * * MON-FRI',
       '--timezone',
@@ -133,13 +132,7 @@ describe.concurrent('baton schedule (CLI, child processes)', { timeout: CLI_TIME
     expect,
   }) => {
     const created = await env.run(
-      'schedule',
-      'create',
-      'greeter',
-      '--workflow',
-      'Greet',
-      '--task-queue',
-      QUEUE,
+      ...createGreet('greeter'),
       '--every',
       '1h',
       '--input',
@@ -167,22 +160,7 @@ describe.concurrent('baton schedule (CLI, child processes)', { timeout: CLI_TIME
   });
 
   it('backfill runs every nominal time of the range, paused or not', async ({ expect }) => {
-    ok(
-      await env.run(
-        'schedule',
-        'create',
-        'backfilled',
-        '--workflow',
-        'Greet',
-        '--task-queue',
-        QUEUE,
-        '--every',
-        '1h',
-        '--input',
-        '"Eevee"',
-        '--paused',
-      ),
-    );
+    ok(await env.run(...createGreet('backfilled'), '--every', '1h', '--input', '"Eevee"', '--paused'));
     const exit = await env.run(
       'schedule',
       'backfill',
@@ -207,19 +185,7 @@ describe.concurrent('baton schedule (CLI, child processes)', { timeout: CLI_TIME
   });
 
   it('pause and unpause: state, note and next runs', async ({ expect }) => {
-    ok(
-      await env.run(
-        'schedule',
-        'create',
-        'toggled',
-        '--workflow',
-        'Greet',
-        '--task-queue',
-        QUEUE,
-        '--every',
-        '1d',
-      ),
-    );
+    ok(await env.run(...createGreet('toggled'), '--every', '1d'));
     expect(ok(await env.run('schedule', 'pause', 'toggled', '--note', 'holidays'))).toBe(
       'paused schedule toggled: holidays\n',
     );
@@ -237,22 +203,7 @@ describe.concurrent('baton schedule (CLI, child processes)', { timeout: CLI_TIME
   });
 
   it('delete: the schedule is gone (describe and delete again exit 2), its runs stay', async ({ expect }) => {
-    ok(
-      await env.run(
-        'schedule',
-        'create',
-        'doomed',
-        '--workflow',
-        'Greet',
-        '--task-queue',
-        QUEUE,
-        '--every',
-        '1h',
-        '--paused',
-        '--input',
-        '"Ditto"',
-      ),
-    );
+    ok(await env.run(...createGreet('doomed'), '--every', '1h', '--paused', '--input', '"Ditto"'));
     ok(await env.run('schedule', 'trigger', 'doomed'));
     const [workflowId] = await actionsTaken(expect, 'doomed', 1);
     expect(okJson(await env.run('schedule', 'delete', 'doomed', '--json'))).toEqual({
